@@ -1,0 +1,132 @@
+/* chokepoint.h: the one public header of libchokepoint, a sanctions and
+ * export-control screening engine.
+ *
+ * Ownership rule (for every function in this header): functions never take
+ * ownership of their arguments; objects returned by cp_*_new / cp_*_load /
+ * cp_search / ... are owned by the caller and freed with the matching
+ * cp_*_free, and every cp_*_free accepts NULL. Strings returned inside a
+ * result live as long as that result (or, for list data, the engine).
+ *
+ * Threads: a loaded cp_engine is immutable; any number of threads may search
+ * or screen with it concurrently. Results are owned by one thread at a time.
+ *
+ * Errors: functions that can fail take a `cp_error *err` (may be NULL) that is
+ * filled on failure; library code never prints and never aborts.
+ */
+#ifndef CHOKEPOINT_H
+#define CHOKEPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CP_API __attribute__((visibility("default")))
+#else
+#define CP_API
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum cp_error_code {
+    CP_OK = 0,
+    CP_ERR_NOMEM,     /* allocation failed */
+    CP_ERR_IO,        /* a file could not be opened, read or written */
+    CP_ERR_FORMAT,    /* malformed input: row, record, XML, JSON, message */
+    CP_ERR_MANIFEST,  /* a list file does not match its manifest (hash, size, counts) */
+    CP_ERR_ARG,       /* invalid argument or option value */
+    CP_ERR_NOTFOUND,  /* unknown list id, entity id, ... */
+    CP_ERR_NETWORK    /* a download failed */
+} cp_error_code;
+
+/* One error struct for every parser and loader. `line` is 1-based (0 when
+ * unknown), `offset` is a byte offset into the file or message (-1 when
+ * unknown), `field` names the column, XML element, JSON key or SWIFT tag. */
+typedef struct cp_error {
+    cp_error_code code;
+    char message[512];
+    char file[256];
+    long line;
+    long offset;
+    char field[64];
+} cp_error;
+
+/* Formats `err` as "file:line: offset N: field F: message" into buf (always
+ * NUL-terminated when size > 0). Returns buf. */
+CP_API const char *cp_error_format(const cp_error *err, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- entities */
+
+typedef enum cp_schema {
+    CP_SCHEMA_ANY = 0,        /* in queries: no constraint; in entities: unknown */
+    CP_SCHEMA_PERSON,
+    CP_SCHEMA_ORGANIZATION,   /* companies, organizations, legal entities */
+    CP_SCHEMA_VESSEL,
+    CP_SCHEMA_AIRCRAFT
+} cp_schema;
+
+/* "person", "organization", "vessel", "aircraft", "any". */
+CP_API const char *cp_schema_name(cp_schema s);
+/* Parses the names above (case-insensitive; also "individual", "entity",
+ * "company"); returns -1 for an unknown name. */
+CP_API int cp_schema_parse(const char *s);
+
+typedef enum cp_name_kind {
+    CP_NAME_PRIMARY = 0,
+    CP_NAME_ALIAS,       /* strong a.k.a. / good-quality alias / n.k.a. */
+    CP_NAME_WEAK_ALIAS,  /* OFAC "weak a.k.a.", UN/UK "low" quality: exact match only */
+    CP_NAME_FORMER       /* f.k.a. */
+} cp_name_kind;
+
+/* "primary", "alias", "weak_alias", "former". */
+CP_API const char *cp_name_kind_name(cp_name_kind k);
+
+/* ---------------------------------------------------------------- engine */
+
+typedef struct cp_engine cp_engine;
+
+typedef void (*cp_progress_fn)(void *ctx, const char *stage, double fraction);
+
+typedef struct cp_load_opts {
+    /* Directory holding <list-id>/ folders with manifest.json; NULL: the
+     * bundled data/lists of the source tree, or $CHOKEPOINT_DATA. */
+    const char *lists_dir;
+    /* Lists to load (ids such as "us-ofac-sdn"); NULL/0: every list present. */
+    const char *const *lists;
+    size_t n_lists;
+    /* 0: the first malformed record fails the load. 1: malformed records
+     * are skipped and counted (see cp_engine_list_info). */
+    int lenient;
+    cp_progress_fn progress;  /* may be NULL */
+    void *progress_ctx;
+} cp_load_opts;
+
+/* Loads, validates (against each list's manifest) and indexes the lists.
+ * Returns NULL and fills err on any failure: nothing is half-loaded.
+ * Free with cp_engine_free. */
+CP_API cp_engine *cp_engine_load(const cp_load_opts *opts, cp_error *err);
+CP_API void cp_engine_free(cp_engine *e);
+
+typedef struct cp_list_info {
+    const char *id;          /* "us-ofac-sdn" */
+    const char *name;        /* "OFAC Specially Designated Nationals" */
+    const char *publisher;
+    const char *version;     /* data date, e.g. "2024-05-03" */
+    const char *sha256;      /* of the manifest's files, as loaded */
+    size_t entities;         /* list entities loaded */
+    size_t names;            /* names incl. aliases */
+    size_t problems;         /* malformed or dangling records (lenient / reported) */
+} cp_list_info;
+
+/* Number of loaded lists, and list i (0-based; NULL when out of range).
+ * The returned pointer lives as long as the engine. */
+CP_API size_t cp_engine_list_count(const cp_engine *e);
+CP_API const cp_list_info *cp_engine_list_info(const cp_engine *e, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

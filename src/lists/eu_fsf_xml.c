@@ -1,0 +1,8 @@
+/* PLACEHOLDER: replaced by the real loader. */
+#include "lists/loaders.h"
+
+int cp_load_eu_fsf_xml(cp_list *l, const cp_list_file *files, size_t n, cp_error *err) {
+    (void)l; (void)files; (void)n;
+    cp_error_set(err, CP_ERR_FORMAT, NULL, 0, -1, NULL, "eu_fsf_xml loader not built yet");
+    return -1;
+}
