@@ -126,6 +126,12 @@ typedef struct cp_list_info {
 CP_API size_t cp_engine_list_count(const cp_engine *e);
 CP_API const cp_list_info *cp_engine_list_info(const cp_engine *e, size_t i);
 
+/* ---------------------------------------------------------------- search and compare */
+/* (src/match, src/index; section owned by the matcher) */
+
+/* ---------------------------------------------------------------- screening */
+/* (src/screen, src/msg; section owned by the screening pipeline) */
+
 #ifdef __cplusplus
 }
 #endif
