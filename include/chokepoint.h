@@ -129,6 +129,33 @@ CP_API const cp_list_info *cp_engine_list_info(const cp_engine *e, size_t i);
 /* ---------------------------------------------------------------- search and compare */
 /* (src/match, src/index; section owned by the matcher) */
 
+/* Default review threshold for a name pair: score >= this is a "match"
+ * (alert for review). Calibrated in bench/quality.c; see docs/matching.md. */
+#define CP_REVIEW_THRESHOLD 0.80
+
+/* A name comparer: owns a normalizer (ICU transliterators, name tables).
+ * Creating one costs a few milliseconds; reuse it. NOT thread-safe: one per
+ * thread. Free with cp_comparer_free (accepts NULL). NULL + err on failure. */
+typedef struct cp_comparer cp_comparer;
+CP_API cp_comparer *cp_comparer_new(cp_error *err);
+CP_API void cp_comparer_free(cp_comparer *c);
+
+/* Scores name2 (the list name) against name1 (the query) for schema `s`
+ * (CP_SCHEMA_ANY: generic rules). Names are UTF-8, any script, `len1`/`len2`
+ * bytes (need not be NUL-terminated). Returns a score in [0,1] (1.0: same
+ * full name; >= CP_REVIEW_THRESHOLD: match), or -1 with err filled
+ * (CP_ERR_ARG, CP_ERR_NOMEM). If `why` is not NULL, a one-line explanation
+ * (aligned tokens, penalties) is written there (NUL-terminated, why_size). */
+CP_API double cp_comparer_score(cp_comparer *c, cp_schema s, const char *name1, size_t len1,
+                                const char *name2, size_t len2, char *why, size_t why_size,
+                                cp_error *err);
+
+/* One-shot convenience: NUL-terminated names; creates and frees a comparer
+ * per call (slow: use cp_comparer_score in loops). `e` may be NULL (not used
+ * yet; reserved for engine-wide settings). Thread-safe. Returns -1 on error. */
+CP_API double cp_compare(const cp_engine *e, cp_schema s, const char *name1, const char *name2,
+                         cp_error *err);
+
 /* ---------------------------------------------------------------- screening */
 /* (src/screen, src/msg; section owned by the screening pipeline) */
 
