@@ -156,6 +156,74 @@ CP_API double cp_comparer_score(cp_comparer *c, cp_schema s, const char *name1, 
 CP_API double cp_compare(const cp_engine *e, cp_schema s, const char *name1, const char *name2,
                          cp_error *err);
 
+/* A search of the loaded lists for one name (and optional secondary data).
+ * Transparent option struct: zero-initialize, then set what you need. */
+typedef struct cp_query {
+    const char *name;          /* UTF-8, NUL-terminated, any script; may be NULL/"" when id is set */
+    cp_schema schema;          /* CP_SCHEMA_ANY: no constraint */
+    const char *country;       /* ISO 3166 alpha-2/alpha-3 or English name; NULL: none */
+    const char *dob;           /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; NULL: none */
+    const char *id;            /* an identifier (passport, INN, OGRN, IMO, BIC, LEI, MMSI...); NULL: none */
+    const char *const *lists;  /* list ids to search ("us-ofac-sdn"); NULL/0: every loaded list */
+    size_t n_lists;
+    size_t limit;              /* max results; 0: 10; capped at 1000 */
+    double min_score;          /* results scoring below are dropped; 0: default 0.5; [0,1] */
+} cp_query;
+
+/* One hit: a list entity and the best of its names for the query. All
+ * strings live as long as the cp_results (list data: as long as the engine). */
+typedef struct cp_result {
+    const char *entity_id;          /* "us-ofac-sdn:22790" */
+    const char *list;               /* "us-ofac-sdn" */
+    const char *source_id;          /* "22790" */
+    cp_schema schema;
+    const char *name;               /* the entity's primary name, as published */
+    const char *matched_name;       /* the list name that matched best, as published */
+    cp_name_kind matched_name_kind;
+    double score;                   /* [0,1]; 1.0 only for the same full name */
+    int match;                      /* score >= CP_REVIEW_THRESHOLD */
+    const char *const *programs;    /* sanctions programs / regimes of the entity */
+    size_t n_programs;
+    const char *const *explanation; /* human-readable lines: name pair, features, evidence */
+    size_t n_explanation;
+} cp_result;
+
+typedef struct cp_results cp_results;
+
+/* A search context: per-thread scratch memory and a normalizer, bound to one
+ * engine (which must outlive it). Creating one costs a few milliseconds
+ * (ICU); a search through it allocates only its results. NOT thread-safe:
+ * one per thread (any number per engine). NULL + err on failure. */
+typedef struct cp_searcher cp_searcher;
+CP_API cp_searcher *cp_searcher_new(const cp_engine *e, cp_error *err);
+CP_API void cp_searcher_free(cp_searcher *s);
+
+/* Searches every selected list for q: candidate retrieval from the index
+ * (tokens, phonetic keys, one-edit variants, joined tokens, identifiers),
+ * then scoring of each candidate name (cp_compare's scorer) with secondary
+ * evidence (date of birth, country, schema, identifiers). One result per
+ * entity (its best name), best first, at most q->limit, score >=
+ * q->min_score. Weak aliases count only on an exact normalized full match.
+ * Returns results (free with cp_results_free; an empty result set is not an
+ * error) or NULL + err (CP_ERR_ARG: no name and no id, unknown list id, bad
+ * dob; CP_ERR_NOMEM). */
+CP_API cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err);
+
+/* One-shot convenience: creates a searcher per call (slow: a few ms; use a
+ * cp_searcher in loops). Thread-safe. */
+CP_API cp_results *cp_search(const cp_engine *e, const cp_query *q, cp_error *err);
+
+/* Number of results and result i (NULL when out of range). */
+CP_API size_t cp_results_count(const cp_results *r);
+CP_API const cp_result *cp_results_get(const cp_results *r, size_t i);
+/* The results as one JSON object (no newline): {"query":{...},"lists":[{"id",
+ * "version"}],"results":[{"entity_id","list","source_id","schema","name",
+ * "matched_name","matched_name_kind","score","match","programs","explanation"}]}.
+ * Returns a malloc'd NUL-terminated string (release with free()), or NULL
+ * on OOM. `indent` 0: compact. */
+CP_API char *cp_results_to_json(const cp_results *r, int indent);
+CP_API void cp_results_free(cp_results *r);
+
 /* ---------------------------------------------------------------- screening */
 /* (src/screen, src/msg; section owned by the screening pipeline) */
 
