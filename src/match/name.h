@@ -64,7 +64,7 @@ enum cp_script {
 };
 
 /* Per-thread normalizer: owns ICU transliterators and the compiled tables of
- * data/text/*.tsv. NOT thread-safe: use one per thread. */
+ * data/text/ tables. NOT thread-safe: use one per thread. */
 typedef struct cp_normalizer cp_normalizer;
 
 /* Returns a new normalizer or NULL (err filled: CP_ERR_NOMEM, or CP_ERR_IO
@@ -83,9 +83,11 @@ typedef struct cp_pname {
     uint8_t *tok_len;     /* strlen(tokens[i]) (tokens are at most 255 bytes) */
     uint8_t *flags;       /* enum cp_tok_flag bits per token */
     const char **keys;    /* phonetic key per token (romanization-independent); == token for numbers */
+    uint8_t *key_len;     /* strlen(keys[i]) */
     int script;           /* enum cp_script of the original text */
     size_t n_strong;      /* tokens without CP_TOK_WEAK */
-    const char *joined;   /* all tokens except legal forms concatenated without spaces (for split/concat) */
+    const char *joined;   /* all tokens concatenated without spaces, legal forms as written (split/concat) */
+    size_t joined_len;
 } cp_pname;
 
 /* Normalizes `name` (UTF-8, `len` bytes, need not be NUL-terminated; invalid

@@ -1,0 +1,494 @@
+/* name.c: name preparation and pairwise scoring (see name.h and
+ * docs/matching.md for how the score is formed). */
+#include "match/name.h"
+#include "core/error.h"
+#include "text/normalize.h"
+#include "text/phonetic.h"
+#include "text/tables.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cp_normalizer {
+    cp_text_norm *tn;
+    cp_text_tables *tt;
+};
+
+cp_normalizer *cp_normalizer_new(cp_error *err) {
+    cp_normalizer *n = calloc(1, sizeof *n);
+    if (!n) {
+        cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+        return NULL;
+    }
+    n->tn = cp_text_norm_new(err);
+    if (n->tn) n->tt = cp_text_tables_new(n->tn, err);
+    if (!n->tt) {
+        cp_normalizer_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+void cp_normalizer_free(cp_normalizer *n) {
+    if (!n) return;
+    cp_text_tables_free(n->tt);
+    cp_text_norm_free(n->tn);
+    free(n);
+}
+
+/* ------------------------------------------------------------ prepare */
+
+enum { WMAX = CP_WORDS_MAX };
+
+/* A working token list: words point into a cp_words buffer, the tables, or
+ * the scratch buffer. */
+typedef struct wlist {
+    size_t n;
+    const char *w[WMAX];
+    uint8_t len[WMAX];
+    uint8_t flags[WMAX];
+    const char *orig[WMAX]; /* text before canonicalization (legal forms) */
+    uint8_t orig_len[WMAX];
+} wlist;
+
+static void wl_push(wlist *l, const char *w, size_t len, uint8_t flags, const char *orig, size_t olen) {
+    if (l->n >= WMAX || len == 0) return;
+    l->w[l->n] = w;
+    l->len[l->n] = (uint8_t)(len > 255 ? 255 : len);
+    l->flags[l->n] = flags;
+    l->orig[l->n] = orig;
+    l->orig_len[l->n] = (uint8_t)(olen > 255 ? 255 : olen);
+    l->n++;
+}
+
+/* Pushes the words of a canonical phrase (space-separated). */
+static void wl_push_phrase(wlist *l, const char *canon, uint8_t flags) {
+    const char *p = canon;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        wl_push(l, p, len, flags, p, len);
+        p += len;
+        if (*p == ' ') p++;
+    }
+}
+
+/* Rewrites phrases of table `kind` to their canonical form. */
+static void rewrite(const cp_text_tables *tt, cp_tt_kind kind, const wlist *in, wlist *out) {
+    out->n = 0;
+    for (size_t i = 0; i < in->n;) {
+        const char *canon = NULL;
+        size_t L = cp_text_tables_match(tt, kind, in->w, in->len, in->n, i, &canon);
+        if (L) {
+            wl_push_phrase(out, canon, 0);
+            i += L;
+        } else {
+            wl_push(out, in->w[i], in->len[i], in->flags[i], in->orig[i], in->orig_len[i]);
+            i++;
+        }
+    }
+}
+
+static int all_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return n > 0;
+}
+
+int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema schema,
+                    cp_arena *arena, cp_pname *out, cp_error *err) {
+    if (!n || !arena || !out || (!name && len)) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "cp_name_prepare: NULL argument");
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    cp_words ws;
+    if (cp_text_words(n->tn, name ? name : "", len, CP_NAME_MAX_BYTES, &ws, err) != 0) return -1;
+    out->script = ws.script;
+    int person = schema == CP_SCHEMA_PERSON;
+    int org = schema == CP_SCHEMA_ORGANIZATION || schema == CP_SCHEMA_ANY;
+    int any = schema == CP_SCHEMA_ANY;
+
+    wlist a, b;
+    a.n = 0;
+    for (size_t i = 0; i < ws.n; i++)
+        wl_push(&a, ws.buf + ws.off[i], ws.len[i], 0, ws.buf + ws.off[i], ws.len[i]);
+
+    /* 1. name spelling variants (every schema) */
+    rewrite(n->tt, CP_TT_VARIANT, &a, &b);
+    /* 2. abbreviations and numbers (organizations, vessels, aircraft, any) */
+    if (!person) rewrite(n->tt, CP_TT_ABBR, &b, &a);
+    else a = b;
+    /* 3. legal forms -> canonical class, flagged; 4. titles dropped (persons) */
+    b.n = 0;
+    size_t n_titles = 0;
+    for (size_t i = 0; i < a.n;) {
+        const char *canon = NULL;
+        size_t L = cp_text_tables_match(n->tt, CP_TT_LEGAL, a.w, a.len, a.n, i, &canon);
+        if (L && person && L == 1 && a.len[i] < 3) L = 0;
+        if (L) {
+            /* original words concatenated, for split/joined comparisons */
+            const char *o = a.orig[i];
+            size_t ol = a.orig_len[i];
+            if (L > 1) {
+                char *cat = cp_arena_alloc(arena, 256);
+                if (!cat) goto nomem;
+                size_t k = 0;
+                for (size_t j = i; j < i + L; j++)
+                    for (size_t m = 0; m < a.len[j] && k < 255; m++) cat[k++] = a.w[j][m];
+                o = cat;
+                ol = k;
+            }
+            wl_push(&b, canon, strlen(canon), CP_TOK_LEGAL, o, ol);
+            i += L;
+            continue;
+        }
+        if (person) {
+            L = cp_text_tables_match(n->tt, CP_TT_TITLE, a.w, a.len, a.n, i, NULL);
+            if (L && L < a.n - n_titles) {
+                n_titles += L;
+                i += L;
+                continue;
+            }
+        }
+        wl_push(&b, a.w[i], a.len[i], a.flags[i], a.orig[i], a.orig_len[i]);
+        i++;
+    }
+    /* 5. flags */
+    size_t n_strong = 0;
+    for (size_t i = 0; i < b.n; i++) {
+        uint8_t f = b.flags[i];
+        const char *w = b.w[i];
+        if (!(f & CP_TOK_LEGAL)) {
+            if (all_digits(w, b.len[i])) f |= CP_TOK_NUMBER;
+            else if (b.len[i] == 1) f |= CP_TOK_INITIAL;
+            if ((person || any) && cp_text_tables_match(n->tt, CP_TT_PARTICLE, &b.w[i], &b.len[i], 1, 0, NULL))
+                f |= CP_TOK_PARTICLE;
+            if (org && cp_text_tables_match(n->tt, CP_TT_GENERIC, &b.w[i], &b.len[i], 1, 0, NULL))
+                f |= CP_TOK_GENERIC;
+        }
+        b.flags[i] = f;
+        if (!(f & CP_TOK_WEAK)) n_strong++;
+    }
+    /* 6. output in the arena */
+    size_t nt = b.n > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : b.n;
+    out->n_tokens = nt;
+    out->n_strong = n_strong;
+    if (nt == 0) {
+        out->joined = "";
+        return 0;
+    }
+    out->tokens = cp_arena_alloc(arena, nt * sizeof *out->tokens);
+    out->keys = cp_arena_alloc(arena, nt * sizeof *out->keys);
+    out->tok_len = cp_arena_alloc(arena, nt);
+    out->key_len = cp_arena_alloc(arena, nt);
+    out->flags = cp_arena_alloc(arena, nt);
+    char *joined = cp_arena_alloc(arena, CP_NAME_MAX_BYTES + 1);
+    if (!out->tokens || !out->keys || !out->tok_len || !out->key_len || !out->flags || !joined) goto nomem;
+    size_t jl = 0;
+    for (size_t i = 0; i < nt; i++) {
+        char *t = cp_arena_strndup(arena, b.w[i], b.len[i]);
+        char key[72];
+        size_t kl = cp_phonetic_key(b.w[i], b.len[i], key, sizeof key);
+        char *k = cp_arena_strndup(arena, key, kl);
+        if (!t || !k) goto nomem;
+        out->tokens[i] = t;
+        out->keys[i] = k;
+        out->tok_len[i] = b.len[i];
+        out->key_len[i] = (uint8_t)kl;
+        out->flags[i] = b.flags[i];
+        for (size_t m = 0; m < b.orig_len[i] && jl < CP_NAME_MAX_BYTES; m++) joined[jl++] = b.orig[i][m];
+    }
+    joined[jl] = '\0';
+    out->joined = joined;
+    out->joined_len = jl;
+    return 0;
+nomem:
+    cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+    return -1;
+}
+
+/* ------------------------------------------------------------ token similarity */
+
+/* Optimal string alignment distance (Damerau-Levenshtein restricted to
+ * adjacent transpositions), strings of at most 64 bytes considered. */
+static size_t osa(const char *a, size_t la, const char *b, size_t lb) {
+    if (la > 64) la = 64;
+    if (lb > 64) lb = 64;
+    size_t d0[65], d1[65], d2[65];
+    size_t *pp = d0, *p = d1, *c = d2;
+    for (size_t j = 0; j <= lb; j++) p[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        c[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = p[j] + 1;
+            if (c[j - 1] + 1 < v) v = c[j - 1] + 1;
+            if (p[j - 1] + cost < v) v = p[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+        }
+        size_t *t = pp;
+        pp = p;
+        p = c;
+        c = t;
+    }
+    return p[lb];
+}
+
+/* Edits tolerated for a token of `len` bytes (the longer of the two):
+ * short tokens must be nearly exact, long tokens may differ more. */
+static size_t edit_budget(size_t len) {
+    if (len <= 2) return 0;
+    if (len <= 4) return 1;
+    if (len <= 9) return 2;
+    return 3 + (len - 10) / 6;
+}
+
+double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
+    if (la == lb && memcmp(a, b, la) == 0) return la ? 1.0 : 0.0;
+    if (!la || !lb) return 0.0;
+    size_t L = la > lb ? la : lb;
+    size_t lmin = la < lb ? la : lb;
+    size_t budget = edit_budget(L);
+    if (L - lmin > budget) return 0.0;
+    size_t d = osa(a, la, b, lb);
+    if (d > budget) return 0.0;
+    double s = 1.0 - 1.4 * (double)d / (double)L;
+    return s < 0 ? 0 : s;
+}
+
+/* Weight of a token in the name: longer tokens carry more information; weak
+ * tokens (legal forms, particles, generic words) and initials little. */
+static double tok_weight(const cp_pname *p, size_t i) {
+    uint8_t f = p->flags[i];
+    if (f & CP_TOK_LEGAL) return 0.3;
+    if (f & (CP_TOK_PARTICLE | CP_TOK_GENERIC)) return 0.4;
+    if (f & CP_TOK_INITIAL) return 0.6;
+    if (f & CP_TOK_NUMBER) return 0.8;
+    size_t l = p->tok_len[i] > 12 ? 12 : p->tok_len[i];
+    return 1.0 + 0.2 * (double)l;
+}
+
+/* Similarity of q token i and c token j; sets *kind. */
+static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, uint8_t *kind) {
+    uint8_t fq = q->flags[i], fc = c->flags[j];
+    const char *a = q->tokens[i], *b = c->tokens[j];
+    size_t la = q->tok_len[i], lb = c->tok_len[j];
+    if ((fq & CP_TOK_LEGAL) || (fc & CP_TOK_LEGAL)) {
+        *kind = CP_ALIGN_LEGAL;
+        return ((fq & fc & CP_TOK_LEGAL) && la == lb && memcmp(a, b, la) == 0) ? 1.0 : 0.0;
+    }
+    if (la == lb && memcmp(a, b, la) == 0) {
+        *kind = CP_ALIGN_EXACT;
+        return 1.0;
+    }
+    if ((fq | fc) & CP_TOK_NUMBER) return 0.0;
+    if ((fq & CP_TOK_INITIAL) || (fc & CP_TOK_INITIAL)) {
+        if ((fq & fc & CP_TOK_INITIAL)) return 0.0;
+        *kind = CP_ALIGN_INITIAL;
+        if (a[0] == b[0]) return 0.75;
+        return 0.0;
+    }
+    double s = cp_token_sim(a, la, b, lb);
+    *kind = CP_ALIGN_FUZZY;
+    const char *ka = q->keys[i], *kb = c->keys[j];
+    size_t kla = q->key_len[i], klb = c->key_len[j];
+    double ks = 0.0;
+    if (kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0) ks = 0.9;
+    else if (kla >= 3 && klb >= 3) ks = 0.85 * cp_token_sim(ka, kla, kb, klb);
+    if (ks > s) {
+        s = ks;
+        *kind = CP_ALIGN_PHONETIC;
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------ scoring */
+
+typedef struct cand {
+    int16_t q, c;
+    uint8_t qs, cs, kind;
+    double sim, w;
+} cand;
+
+static int cand_cmp(const void *x, const void *y) {
+    const cand *a = x, *b = y;
+    double ka = a->sim * 100 + a->w, kb = b->sim * 100 + b->w;
+    return ka < kb ? 1 : ka > kb ? -1 : 0;
+}
+
+enum { MAX_CANDS = 1024 };
+
+/* Concatenation of tokens [j, j+span) of p (original spellings) into buf. */
+static size_t concat(const cp_pname *p, size_t j, size_t span, char *buf, size_t cap) {
+    size_t k = 0;
+    for (size_t m = j; m < j + span && m < p->n_tokens; m++)
+        for (size_t x = 0; x < p->tok_len[m] && k < cap - 1; x++) buf[k++] = p->tokens[m][x];
+    buf[k] = '\0';
+    return k;
+}
+
+double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_name_why *why) {
+    cp_name_why local;
+    cp_name_why *y = why ? why : &local;
+    memset(y, 0, sizeof *y);
+    size_t nq = q->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : q->n_tokens;
+    size_t nc = c->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : c->n_tokens;
+    if (nq == 0 || nc == 0) return 0.0;
+    int person = schema == CP_SCHEMA_PERSON;
+
+    double wq[CP_NAME_MAX_TOKENS], wc[CP_NAME_MAX_TOKENS];
+    double Wq = 0, Wc = 0;
+    for (size_t i = 0; i < nq; i++) Wq += (wq[i] = tok_weight(q, i));
+    for (size_t j = 0; j < nc; j++) Wc += (wc[j] = tok_weight(c, j));
+
+    cand cs[MAX_CANDS];
+    size_t ncand = 0;
+    for (size_t i = 0; i < nq; i++)
+        for (size_t j = 0; j < nc && ncand < MAX_CANDS; j++) {
+            uint8_t kind = 0;
+            double s = pair_sim(q, i, c, j, &kind);
+            if (s >= 0.45)
+                cs[ncand++] = (cand){(int16_t)i, (int16_t)j, 1, 1, kind, s, wq[i] + wc[j]};
+        }
+    /* joined/split: one token against two or three adjacent tokens */
+    char buf[200];
+    for (int side = 0; side < 2; side++) {
+        const cp_pname *one = side ? c : q, *many = side ? q : c;
+        size_t n1 = side ? nc : nq, nm = side ? nq : nc;
+        for (size_t i = 0; i < n1; i++) {
+            if (one->tok_len[i] < 4 || (one->flags[i] & CP_TOK_NUMBER)) continue;
+            for (size_t span = 2; span <= 3; span++)
+                for (size_t j = 0; j + span <= nm && ncand < MAX_CANDS; j++) {
+                    size_t l = concat(many, j, span, buf, sizeof buf);
+                    if (buf[0] != one->tokens[i][0]) continue;
+                    double s = cp_token_sim(one->tokens[i], one->tok_len[i], buf, l);
+                    if (s < 0.6) continue;
+                    double w = side ? wc[i] : wq[i];
+                    for (size_t m = j; m < j + span; m++) w += side ? wq[m] : wc[m];
+                    s *= 0.97;
+                    if (side)
+                        cs[ncand++] = (cand){(int16_t)j, (int16_t)i, (uint8_t)span, 1, CP_ALIGN_JOINED, s, w};
+                    else
+                        cs[ncand++] = (cand){(int16_t)i, (int16_t)j, 1, (uint8_t)span, CP_ALIGN_JOINED, s, w};
+                }
+        }
+    }
+    qsort(cs, ncand, sizeof cs[0], cand_cmp);
+    uint8_t qused[CP_NAME_MAX_TOKENS] = {0}, cused[CP_NAME_MAX_TOKENS] = {0};
+    double M = 0, Mw = 0;
+    int strong_aligned = 0, inversions = 0, all_exact = 1;
+    int last_c = -1;
+    for (size_t k = 0; k < ncand; k++) {
+        cand *x = &cs[k];
+        int free_ = 1;
+        for (size_t m = 0; m < x->qs; m++) free_ &= !qused[x->q + m];
+        for (size_t m = 0; m < x->cs; m++) free_ &= !cused[x->c + m];
+        if (!free_) continue;
+        for (size_t m = 0; m < x->qs; m++) qused[x->q + m] = 1;
+        for (size_t m = 0; m < x->cs; m++) cused[x->c + m] = 1;
+        M += x->sim * x->w;
+        Mw += x->w;
+        if (x->kind != CP_ALIGN_EXACT && x->kind != CP_ALIGN_LEGAL) all_exact = 0;
+        if (x->sim >= 0.6 && !(q->flags[x->q] & CP_TOK_WEAK) && !(c->flags[x->c] & CP_TOK_WEAK) &&
+            !(q->flags[x->q] & CP_TOK_INITIAL) && !(c->flags[x->c] & CP_TOK_INITIAL))
+            strong_aligned++;
+        if (y->n_pairs < CP_WHY_MAX_PAIRS)
+            y->pairs[y->n_pairs++] = (cp_name_pair){x->q, x->c, x->qs, x->cs, x->kind, (float)x->sim};
+    }
+    /* order: pairs sorted by query position, list positions should increase */
+    for (size_t a = 0; a < y->n_pairs; a++)
+        for (size_t b2 = 0; b2 < y->n_pairs; b2++)
+            if (y->pairs[a].q < y->pairs[b2].q && y->pairs[a].c > y->pairs[b2].c) inversions++;
+    (void)last_c;
+    double base = Mw > 0 ? M / Mw : 0.0;
+    /* unmatched */
+    double Uq = 0, Uc = 0, Uq_legal = 0, Uc_legal = 0;
+    for (size_t i = 0; i < nq; i++)
+        if (!qused[i]) {
+            if (q->flags[i] & CP_TOK_LEGAL) Uq_legal += wq[i];
+            else Uq += wq[i];
+        }
+    for (size_t j = 0; j < nc; j++)
+        if (!cused[j]) {
+            if (c->flags[j] & CP_TOK_LEGAL) Uc_legal += wc[j];
+            else Uc += wc[j];
+        }
+    double contra = Uq < Uc ? Uq : Uc;
+    double pen_contra = 1.0 * 2.0 * contra / (Wq + Wc);
+    double pen_mc = 0.30 * (Uc - contra) / Wc;
+    double pen_mq = 0.20 * (Uq - contra) / Wq;
+    y->pen_unmatched_q = pen_mq + pen_contra / 2;
+    y->pen_unmatched_c = pen_mc + pen_contra / 2;
+    if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = 0.08;
+    if (strong_aligned == 0) y->pen_weak_only = 0.5;
+    if (c->n_strong == 1 && q->n_strong >= 2) y->pen_short_list = 0.12;
+    if (q->script != c->script && q->script != CP_SCRIPT_UNKNOWN && c->script != CP_SCRIPT_UNKNOWN)
+        y->pen_script = 0.03;
+    if (inversions) y->pen_order = person ? 0.01 : 0.03;
+    double pen = y->pen_unmatched_q + y->pen_unmatched_c + y->pen_legal + y->pen_weak_only +
+                 y->pen_short_list + y->pen_script + y->pen_order;
+    double score = base * (1.0 - pen);
+    /* whole name written together or split differently */
+    if (q->joined_len >= 6 && c->joined_len >= 6 && (nq != nc || !all_exact)) {
+        double js = cp_token_sim(q->joined, q->joined_len, c->joined, c->joined_len) * 0.97;
+        js *= 1.0 - y->pen_script;
+        if (js > score) {
+            score = js;
+            y->n_pairs = 1;
+            y->pairs[0] = (cp_name_pair){0, 0, (uint8_t)nq, (uint8_t)nc, CP_ALIGN_JOINED, (float)js};
+            y->pen_unmatched_q = y->pen_unmatched_c = y->pen_legal = y->pen_weak_only = 0;
+            y->pen_short_list = y->pen_order = 0;
+            base = js;
+        }
+    }
+    if (score < 0) score = 0;
+    if (score > 1) score = 1;
+    if (score >= 1.0 && !(all_exact && nq == nc && inversions == 0 && pen == 0 &&
+                          q->joined_len == c->joined_len && memcmp(q->joined, c->joined, q->joined_len) == 0))
+        score = 0.99; /* equivalent but not the same full name */
+    y->base = base;
+    y->score = score;
+    return score;
+}
+
+static const char *const kind_names[] = {"exact", "phonetic", "fuzzy", "initial", "joined", "legal"};
+
+const char *cp_name_why_format(const cp_name_why *why, const cp_pname *q, const cp_pname *c,
+                               char *buf, size_t size) {
+    if (!size) return buf;
+    size_t k = 0;
+    buf[0] = '\0';
+#define PUT(...)                                                                     \
+    do {                                                                             \
+        if (k < size) {                                                              \
+            int r_ = snprintf(buf + k, size - k, __VA_ARGS__);                       \
+            if (r_ > 0) k += (size_t)r_;                                             \
+        }                                                                            \
+    } while (0)
+    for (size_t i = 0; i < why->n_pairs; i++) {
+        const cp_name_pair *p = &why->pairs[i];
+        PUT("%s", i ? " " : "");
+        for (size_t m = 0; m < p->q_span && (size_t)p->q + m < q->n_tokens; m++)
+            PUT("%s%s", m ? "+" : "", q->tokens[p->q + m]);
+        PUT("~");
+        for (size_t m = 0; m < p->c_span && (size_t)p->c + m < c->n_tokens; m++)
+            PUT("%s%s", m ? "+" : "", c->tokens[p->c + m]);
+        PUT("(%s %.2f)", p->kind < 6 ? kind_names[p->kind] : "?", (double)p->sim);
+    }
+    PUT("; base %.3f", why->base);
+    if (why->pen_unmatched_q > 0) PUT(" -unmatched_query %.3f", why->pen_unmatched_q);
+    if (why->pen_unmatched_c > 0) PUT(" -unmatched_list %.3f", why->pen_unmatched_c);
+    if (why->pen_legal > 0) PUT(" -legal_form %.3f", why->pen_legal);
+    if (why->pen_weak_only > 0) PUT(" -weak_only %.3f", why->pen_weak_only);
+    if (why->pen_short_list > 0) PUT(" -short_list_name %.3f", why->pen_short_list);
+    if (why->pen_script > 0) PUT(" -cross_script %.3f", why->pen_script);
+    if (why->pen_order > 0) PUT(" -order %.3f", why->pen_order);
+    PUT("; score %.3f", why->score);
+#undef PUT
+    if (k >= size) buf[size - 1] = '\0';
+    return buf;
+}
