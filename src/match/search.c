@@ -572,6 +572,40 @@ static void evidence(const cp_searcher *s, const cp_query *q, const cp_pdate *qd
     h->score = sc;
 }
 
+/* The query prepared per schema (names are prepared with their entity's
+ * schema at build time; a pair is scored with both sides prepared alike). */
+typedef struct qprep {
+    cp_pname p[CP_SCHEMA_AIRCRAFT + 1];
+    unsigned char done[CP_SCHEMA_AIRCRAFT + 1];
+    int failed;
+} qprep;
+
+static const cp_pname *qprep_get(cp_searcher *s, qprep *qp, const char *name, cp_schema sch) {
+    if ((unsigned)sch > CP_SCHEMA_AIRCRAFT) sch = CP_SCHEMA_ANY;
+    if (!qp->done[sch]) {
+        if (cp_name_prepare(s->norm, name, strlen(name), sch, s->qa, &qp->p[sch], NULL) != 0) {
+            memset(&qp->p[sch], 0, sizeof qp->p[sch]);
+            qp->failed = 1;
+        }
+        qp->done[sch] = 1;
+    }
+    return &qp->p[sch];
+}
+
+/* Weak aliases count only on an exact normalized full match: the token
+ * sequences must be equal both as prepared for the entity's schema (qx vs
+ * the indexed name) and with the schema-neutral rules (so that a dropped
+ * title, e.g. "Queen", cannot make "India" equal "India Queen"). */
+static int weak_alias_ok(cp_searcher *s, qprep *qp, const char *qname, const cp_pname *qx,
+                         const cp_idx_name *nm, const cp_entity *ent) {
+    if (!same_tokens(qx, &nm->pn)) return 0;
+    const cp_pname *qa = qprep_get(s, qp, qname, CP_SCHEMA_ANY);
+    cp_pname la;
+    const char *t = ent->names[nm->name].text;
+    if (cp_name_prepare(s->norm, t, strlen(t), CP_SCHEMA_ANY, s->qa, &la, NULL) != 0) return 0;
+    return same_tokens(qa, &la);
+}
+
 static int list_index(const cp_engine *e, const char *id) {
     for (size_t i = 0; i < e->n_lists; i++)
         if (strcmp(cp_list_id(e->lists[i]), id) == 0) return (int)i;
@@ -642,10 +676,15 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         cp_arena_free(s->qa);
         s->qa = na;
     }
+    qprep qps;
+    memset(&qps, 0, sizeof qps);
     cp_pname qp;
     memset(&qp, 0, sizeof qp);
-    if (has_name && cp_name_prepare(s->norm, q->name, strlen(q->name), q->schema, s->qa, &qp, err) != 0)
-        return NULL;
+    if (has_name) {
+        if (cp_name_prepare(s->norm, q->name, strlen(q->name), q->schema, s->qa, &qp, err) != 0) return NULL;
+        qps.p[q->schema] = qp;
+        qps.done[q->schema] = 1;
+    }
 
     /* Candidate retrieval. */
     s->qgen++;
@@ -683,9 +722,10 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         const cp_idx_name *nm = cp_index_name(s->ix, heap[i].id);
         if (filter && !s->list_ok[nm->list]) continue;
         const cp_entity *ent = cp_list_entity(e->lists[nm->list], nm->entity);
-        if (nm->kind == CP_NAME_WEAK_ALIAS && !same_tokens(&qp, &nm->pn)) continue;
-        cp_schema sch = q->schema != CP_SCHEMA_ANY ? q->schema : ent->schema;
-        double sc = cp_name_score(&qp, &nm->pn, sch, NULL);
+        cp_schema sch = ent->schema != CP_SCHEMA_ANY ? ent->schema : q->schema;
+        const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
+        if (nm->kind == CP_NAME_WEAK_ALIAS && !weak_alias_ok(s, &qps, q->name, qx, nm, ent)) continue;
+        double sc = cp_name_score(qx, &nm->pn, sch, NULL);
         hit h = {nm->ent_seq, heap[i].id, sc, sc, 0, NULL, CP_FACT_DOB};
         hits[n_hits++] = h;
     }
@@ -700,9 +740,10 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         if (has_name) /* best name of the entity against the query */
             for (uint32_t k = 0; k < ie->n_names; k++) {
                 const cp_idx_name *nm = cp_index_name(s->ix, ie->first_name + k);
-                if (nm->kind == CP_NAME_WEAK_ALIAS && !same_tokens(&qp, &nm->pn)) continue;
-                cp_schema sch = q->schema != CP_SCHEMA_ANY ? q->schema : ent->schema;
-                double sc = cp_name_score(&qp, &nm->pn, sch, NULL);
+                cp_schema sch = ent->schema != CP_SCHEMA_ANY ? ent->schema : q->schema;
+                const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
+                if (nm->kind == CP_NAME_WEAK_ALIAS && !weak_alias_ok(s, &qps, q->name, qx, nm, ent)) continue;
+                double sc = cp_name_score(qx, &nm->pn, sch, NULL);
                 if (h.name_id == UINT32_MAX || sc > h.name_score) h.name_id = ie->first_name + k, h.name_score = sc;
             }
         if (h.name_id == UINT32_MAX) h.name_id = ie->first_name; /* primary (entities always have names) */
@@ -784,12 +825,13 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         /* explanation */
         xlines x;
         x.n = 0;
-        cp_schema sch = q->schema != CP_SCHEMA_ANY ? q->schema : ent->schema;
+        cp_schema sch = ent->schema != CP_SCHEMA_ANY ? ent->schema : q->schema;
         if (has_name) {
             cp_name_why why;
-            double ns2 = cp_name_score(&qp, &nm->pn, sch, &why);
+            const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
+            double ns2 = cp_name_score(qx, &nm->pn, sch, &why);
             char wbuf[768];
-            cp_name_why_format(&why, &qp, &nm->pn, wbuf, sizeof wbuf);
+            cp_name_why_format(&why, qx, &nm->pn, wbuf, sizeof wbuf);
             ex_add(&x, aprintf(a, "name: \"%s\" vs %s \"%s\": name score %.3f", q->name,
                                cp_name_kind_name((cp_name_kind)nm->kind), it->matched_name, ns2));
             ex_add(&x, aprintf(a, "name features: %s", wbuf));

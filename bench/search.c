@@ -1,0 +1,176 @@
+/* bench/search: search latency on all bundled lists, one thread (a
+ * benchmark, never a test).
+ *
+ * Query mix (deterministic): list names as published and with a typo, a
+ * swapped word order, a dropped middle word, another romanization; plus
+ * names that are on no list (synthetic persons of yente's candidate
+ * generation benchmark when /work/shared is present: CC BY-NC, read in
+ * place, never copied; otherwise syllable-made names).
+ * Reports: index build time, bytes per indexed name, search p50/p90/p99/max
+ * latency per query (monotonic clock), searches per second.
+ *
+ * usage: bench/search [--data DIR] [--queries N] [--shared DIR]
+ */
+#include "chokepoint.h"
+#include "engine.h"
+#include "index/index.h"
+#include "search_variants.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Reads the full_name column (first field) of a yente negatives CSV. */
+static size_t read_negatives(const char *path, char **out, size_t max) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[2048];
+    size_t n = 0;
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        return 0;
+    }
+    while (n < max && fgets(line, sizeof line, f)) {
+        char *c = strchr(line, ',');
+        if (!c || line[0] == '"') continue;
+        *c = 0;
+        out[n++] = strdup(line);
+    }
+    fclose(f);
+    return n;
+}
+
+int main(int argc, char **argv) {
+    const char *data = NULL, *shared = "/work/shared/data/opensanctions/yente/candidate_generation_benchmark";
+    size_t nq = 20000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--data")) data = argv[i + 1];
+        else if (!strcmp(argv[i], "--queries")) nq = (size_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--shared")) shared = argv[i + 1];
+    }
+    if (nq < 100) nq = 100;
+    cp_error err;
+    memset(&err, 0, sizeof err);
+    cp_load_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.lists_dir = data;
+    double t0 = now_s();
+    cp_engine *e = cp_engine_load(&lo, &err);
+    double t_load = now_s() - t0;
+    if (!e) {
+        char b[1024];
+        fprintf(stderr, "bench/search: %s\n", cp_error_format(&err, b, sizeof b));
+        return 1;
+    }
+    cp_index_stats st;
+    cp_index_get_stats(e->index, &st);
+    printf("engine load (all lists, incl. index): %.3f s\n", t_load);
+    printf("index: %zu names, %zu entities, %zu keys (%zu identifier keys), %zu postings\n", st.names,
+           st.entities, st.keys, st.id_keys, st.postings);
+    printf("index build: %.3f s; %.1f MB, %.0f bytes per indexed name\n", st.build_seconds,
+           (double)st.bytes / 1e6, st.names ? (double)st.bytes / (double)st.names : 0.0);
+
+    /* Query mix: 60% list names (as listed or varied), 40% names on no list. */
+    char **qs = calloc(nq, sizeof *qs);
+    size_t n_neg_pool = 0;
+    char **neg = calloc(100000, sizeof *neg);
+    if (!qs || !neg) return 1;
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/negatives_global.csv", shared);
+    snprintf(p2, sizeof p2, "%s/negatives_us.csv", shared);
+    n_neg_pool = read_negatives(p1, neg, 50000);
+    n_neg_pool += read_negatives(p2, neg + n_neg_pool, 50000);
+    const char *neg_src = n_neg_pool ? "yente synthetic persons" : "syllable-made names";
+    uint32_t seed = 12345;
+    size_t n_names = cp_index_name_count(e->index);
+    for (size_t i = 0; i < nq; i++) {
+        char buf[1024];
+        if (i % 5 < 3 && n_names) {
+            const cp_idx_name *nm = cp_index_name(e->index, bv_rand(&seed) % (uint32_t)n_names);
+            const cp_entity *ent = cp_list_entity(e->lists[nm->list], nm->entity);
+            const char *t = ent->names[nm->name].text;
+            if (strlen(t) > 400 || bv_make(t, (bv_kind)(bv_rand(&seed) % BV__COUNT), seed, buf, sizeof buf) != 0)
+                snprintf(buf, sizeof buf, "%.400s", t);
+        } else if (n_neg_pool) {
+            snprintf(buf, sizeof buf, "%s", neg[bv_rand(&seed) % n_neg_pool]);
+        } else {
+            static const char *const syl[] = {"ka", "lo", "mi", "ren", "sa", "tor", "vel", "an", "dri", "gu", "ph", "ne"};
+            size_t o = 0;
+            for (int w = 0; w < 2 + (int)(bv_rand(&seed) % 2); w++) {
+                if (w) buf[o++] = ' ';
+                for (int k = 0; k < 2 + (int)(bv_rand(&seed) % 2); k++) {
+                    const char *sy = syl[bv_rand(&seed) % 12];
+                    memcpy(buf + o, sy, strlen(sy));
+                    o += strlen(sy);
+                }
+            }
+            buf[o] = 0;
+        }
+        qs[i] = strdup(buf);
+    }
+
+    cp_searcher *s = cp_searcher_new(e, &err);
+    if (!s) {
+        fprintf(stderr, "bench/search: %s\n", err.message);
+        return 1;
+    }
+    double *lat = malloc(nq * sizeof *lat);
+    size_t total_results = 0, matches = 0;
+    /* warm-up */
+    for (size_t i = 0; i < nq && i < 500; i++) {
+        cp_query q;
+        memset(&q, 0, sizeof q);
+        q.name = qs[i];
+        cp_results_free(cp_searcher_search(s, &q, NULL));
+    }
+    double tall = now_s();
+    for (size_t i = 0; i < nq; i++) {
+        cp_query q;
+        memset(&q, 0, sizeof q);
+        q.name = qs[i];
+        double a = now_s();
+        cp_results *r = cp_searcher_search(s, &q, &err);
+        lat[i] = now_s() - a;
+        if (r) {
+            total_results += cp_results_count(r);
+            if (cp_results_count(r) && cp_results_get(r, 0)->match) matches++;
+        }
+        cp_results_free(r);
+    }
+    tall = now_s() - tall;
+    qsort(lat, nq, sizeof *lat, cmp_d);
+    printf("queries: %zu (60%% list names as listed/typo/swapped/dropped/romanized, 40%% %s)\n", nq, neg_src);
+    printf("search latency, one thread: p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us  (%.0f searches/s)\n",
+           lat[nq / 2] * 1e6, lat[nq * 9 / 10] * 1e6, lat[nq * 99 / 100] * 1e6, lat[nq - 1] * 1e6,
+           (double)nq / tall);
+    printf("results per query: %.2f; queries whose best result is a match: %.1f%%\n",
+           (double)total_results / (double)nq, 100.0 * (double)matches / (double)nq);
+    /* one-shot cost (searcher creation per call) */
+    {
+        cp_query q;
+        memset(&q, 0, sizeof q);
+        q.name = "Nicolas Maduro";
+        double a = now_s();
+        for (int i = 0; i < 20; i++) cp_results_free(cp_search(e, &q, NULL));
+        printf("cp_search one-shot (new searcher per call): %.2f ms\n", (now_s() - a) / 20 * 1e3);
+    }
+    cp_searcher_free(s);
+    for (size_t i = 0; i < nq; i++) free(qs[i]);
+    for (size_t i = 0; i < n_neg_pool; i++) free(neg[i]);
+    free(qs);
+    free(neg);
+    free(lat);
+    cp_engine_free(e);
+    return 0;
+}
