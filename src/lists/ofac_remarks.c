@@ -206,9 +206,13 @@ static const rule RULES[] = {
      "Executive Order 14024 Directive Information"},
     {"CAATSA Section 235 Information:", A_WHOLE, CP_FACT_SECONDARY, "CAATSA Section 235 Information"},
     {"IFCA Determination -", A_WHOLE, CP_FACT_SECONDARY, "IFCA Determination"},
-    {"Listing Date (EO 14024 Directive", A_WHOLE, CP_FACT_SECONDARY, "Listing Date (EO 14024 Directive)"},
-    {"Effective Date (EO 14024 Directive", A_WHOLE, CP_FACT_SECONDARY, "Effective Date (EO 14024 Directive)"},
+    {"Executive Order", A_WHOLE, CP_FACT_SECONDARY, "Executive Order information"},
+    {"Listing Date (", A_WHOLE, CP_FACT_SECONDARY, "Listing Date"},
+    {"Effective Date (", A_WHOLE, CP_FACT_SECONDARY, "Effective Date"},
+    {"Purchase/Sales For Divestment Date (", A_WHOLE, CP_FACT_SECONDARY, "Purchase/Sales For Divestment Date"},
     {"For more information on directives", A_WHOLE, CP_FACT_SECONDARY, "Directive information"},
+    {"For more information, please reference the following link", A_WHOLE, CP_FACT_SECONDARY,
+     "Program information"},
 };
 #define N_RULES (sizeof RULES / sizeof RULES[0])
 
@@ -432,7 +436,10 @@ static int do_id(const cp_ofac_remarks_ctx *c, const rule *r, span label, span r
         num = trim(num);
         country = trim(country);
     }
-    if (!num.n) return 0;
+    /* an identifier has a digit: "passport place of issue: ..." is not one */
+    int digit = 0;
+    for (size_t i = 0; i < num.n; i++) digit |= is_digit(num.p[i]);
+    if (!digit) return 0;
     char detail[256];
     size_t dn = 0;
     detail[0] = '\0';
