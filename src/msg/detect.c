@@ -44,6 +44,7 @@ static size_t mt_block_end(const char *d, size_t len, size_t i) {
     }
     int depth = 0;
     for (size_t j = i; j < len; j++) {
+        if (d[j] == '$') return j; /* RJE separator: a header block cannot hold it */
         if (d[j] == '{') depth++;
         else if (d[j] == '}' && --depth == 0) return j + 1;
     }
