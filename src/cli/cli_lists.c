@@ -409,8 +409,8 @@ static int cmd_update(const opts *o) {
             }
             json_array_append_new(arr, j);
         }
-        json_t *root = json_pack("{s:b, s:s, s:s, s:o}", "activated", res.activated, "snapshot", res.snapshot,
-                                 "previous", res.previous, "lists", arr);
+        json_t *root = json_pack("{s:b, s:s, s:s, s:s, s:o}", "activated", res.activated, "snapshot", res.snapshot,
+                                 "previous", res.previous, "active", res.active, "lists", arr);
         if (root && rc < 0) {
             char buf[1200];
             json_object_set_new(root, "error", json_string(cp_error_format(&err, buf, sizeof buf)));
@@ -434,13 +434,14 @@ static int cmd_update(const opts *o) {
             }
             putchar('\n');
         }
+        const char *active = res.active[0] ? res.active : "none (the bundled lists are used)";
         if (rc == 0 && res.activated) printf("active snapshot: %s\n", res.snapshot);
-        else if (rc == 0) printf("nothing new; active snapshot unchanged: %s\n", res.snapshot);
+        else if (rc == 0) printf("nothing new; active snapshot unchanged: %s\n", active);
     }
     if (rc < 0) {
         print_error("lists update failed", &err);
-        if (res.previous[0])
-            fprintf(stderr, "chokepoint: the active snapshot is unchanged: %s\n", res.previous);
+        fprintf(stderr, "chokepoint: the active snapshot is unchanged: %s\n",
+                res.active[0] ? res.active : "none (the bundled lists are used)");
     }
     cp_update_result_free(&res);
     if (rc == 0) return 0;

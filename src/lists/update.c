@@ -520,7 +520,6 @@ int cp_update_run(const cp_update_opts *opts, cp_update_result *res, cp_error *e
         goto done;
     }
     snprintf(res->previous, sizeof res->previous, "%s", base);
-    snprintf(res->snapshot, sizeof res->snapshot, "%s", base);
     if (cp_snapshot_list_ids(base, &ids, &n_ids, err) < 0) goto done;
     for (size_t i = 0; i < o->n_lists; i++) {
         size_t k = 0;
@@ -649,6 +648,7 @@ int cp_update_run(const cp_update_opts *opts, cp_update_result *res, cp_error *e
     prune(snaps, name, o->keep > 0 ? o->keep : DEFAULT_KEEP);
     rc = 0;
 done:
+    if (!realpath(cur, res->active)) res->active[0] = '\0';
     if (stage[0]) rm_rf(stage);
     if (curl_inited) curl_global_cleanup();
     cp_snapshot_ids_free(ids, n_ids);

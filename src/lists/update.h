@@ -70,8 +70,10 @@ typedef struct cp_update_list {
 
 typedef struct cp_update_result {
     int activated;                 /* 1 when the new snapshot is now active */
-    char snapshot[PATH_MAX];       /* the active snapshot dir after the run */
+    char snapshot[PATH_MAX];       /* the new snapshot when activated, else "" */
     char previous[PATH_MAX];       /* the snapshot updated from */
+    char active[PATH_MAX];         /* the active downloaded snapshot after the run
+                                      ("" when none: loads use the bundled lists) */
     cp_update_list *lists;         /* malloc'd; free with cp_update_result_free */
     size_t n_lists;
 } cp_update_result;
