@@ -227,6 +227,97 @@ CP_API void cp_results_free(cp_results *r);
 /* ---------------------------------------------------------------- screening */
 /* (src/screen, src/msg; section owned by the screening pipeline) */
 
+/* A screening policy (docs/policy.md; data/policy/default.policy): review and
+ * block thresholds, lists and programs in scope, jurisdiction and goods sets,
+ * rule switches and actions. Immutable after load; share freely between
+ * threads. Free with cp_policy_free (accepts NULL). */
+typedef struct cp_policy cp_policy;
+
+/* Parses a policy file (format: "[section]" lines and "key = value" lines,
+ * '#' comments). Unknown sections or keys, bad numbers, thresholds outside
+ * [0,1] are errors naming file, line and key. NULL + err on failure. */
+CP_API cp_policy *cp_policy_load(const char *path, cp_error *err);
+/* Same from memory (`len` bytes; `name` is used in errors and the version). */
+CP_API cp_policy *cp_policy_parse(const char *text, size_t len, const char *name, cp_error *err);
+CP_API void cp_policy_free(cp_policy *p);
+/* "<name> sha256:<first 16 hex of the file's SHA-256>": goes into every result. */
+CP_API const char *cp_policy_version(const cp_policy *p);
+
+typedef enum cp_decision { CP_PASS = 0, CP_REVIEW = 1, CP_BLOCK = 2 } cp_decision;
+/* "PASS", "REVIEW", "BLOCK". */
+CP_API const char *cp_decision_name(cp_decision d);
+
+typedef enum cp_hit_kind {
+    CP_HIT_PARTY = 0,   /* a message party (or name/BIC/IMO in text) matched a list entity */
+    CP_HIT_GOODS,       /* an HS code or goods term on the CHPL / in an EO 14114 class */
+    CP_HIT_ROUTE,       /* a country/place of the message is in a jurisdiction set */
+    CP_HIT_RULE         /* a named rule fired (it decides PASS/REVIEW/BLOCK) */
+} cp_hit_kind;
+/* "party", "goods", "route", "rule". */
+CP_API const char *cp_hit_kind_name(cp_hit_kind k);
+
+/* One piece of evidence. Strings live as long as the result. */
+typedef struct cp_hit {
+    cp_hit_kind kind;
+    const char *field;        /* message field: "59", "50K", "Cdtr", "45A", "RmtInf/Ustrd" */
+    const char *value;        /* what matched, as written in the message */
+    const char *entity_id;    /* list entity ("us-ofac-sdn:36077") for party hits, else NULL */
+    const char *entity_name;  /* its primary name, or NULL */
+    const char *list;         /* party: list id; goods: "chpl" / "eo14114" / "goods_terms"; route: jurisdiction set; rule: NULL */
+    const char *rule;         /* rule name for CP_HIT_RULE (and the rule a hit fed), else NULL */
+    double score;             /* [0,1]: name score for parties; 1.0 for exact codes; rule weight for rules */
+    cp_decision action;       /* what this hit asks for on its own (evidence hits: PASS) */
+    const char *reason;       /* one line for the analyst */
+    long offset;              /* byte offset of the field in the message, -1 unknown */
+} cp_hit;
+
+/* The outcome for one message. Free with cp_screen_result_free. */
+typedef struct cp_screen_result {
+    const char *message_id;   /* or NULL */
+    const char *format;       /* "mt", "mx", "json", "csv" */
+    const char *type;         /* "MT103", "pacs.008.001.08", ... */
+    cp_decision decision;
+    double score;             /* [0,1]: the highest score among hits that asked for REVIEW or BLOCK (0 when PASS) */
+    const cp_hit *hits;
+    size_t n_hits;
+    const char *policy;       /* cp_policy_version */
+    const char *refdata;      /* goods+geo tables version (sha256 prefixes) */
+} cp_screen_result;
+
+CP_API void cp_screen_result_free(cp_screen_result *r);
+/* The result as one line of JSON (no newline): {"message_id","format","type",
+ * "decision","score","hits":[{"kind","field","value","entity_id","list",
+ * "score","reason",...}],"lists":[{"id","version"}],"policy":"..."}.
+ * `e` (may be NULL) supplies the list versions. malloc'd; free(); NULL on OOM. */
+CP_API char *cp_screen_result_to_json(const cp_screen_result *r, const cp_engine *e);
+
+/* A screener: the engine (may be NULL: no party screening), a policy, the
+ * goods and geo tables (from `refdata_dir`, the folder holding goods/ and
+ * geo/; NULL: $CHOKEPOINT_REFDATA or the source tree's data/), a searcher and
+ * indexes of listed BICs and IMO numbers. Engine and policy must outlive it.
+ * NOT thread-safe: one per thread. NULL + err on failure (including policy
+ * sets that the geo tables do not define). */
+typedef struct cp_screener cp_screener;
+CP_API cp_screener *cp_screener_new(const cp_engine *e, const cp_policy *p, const char *refdata_dir,
+                                    cp_error *err);
+CP_API void cp_screener_free(cp_screener *s);
+
+/* Results of one message: one per transaction (an MT101 or pain.001 may
+ * carry several). Zero-initialise; release with cp_screen_batch_clear. */
+typedef struct cp_screen_batch {
+    cp_screen_result **items;
+    size_t n, cap;
+} cp_screen_batch;
+CP_API void cp_screen_batch_clear(cp_screen_batch *b);
+
+/* Parses ONE message (`format`: "auto", "mt", "mx", "json", "csv"; `file`
+ * names it in errors) and screens each of its transactions, appending the
+ * results to `out`. Returns 0, or -1 + err when the message cannot be parsed
+ * (err names field and byte offset; nothing appended: never a decision for a
+ * message that was not understood) or on OOM. */
+CP_API int cp_screen_message(cp_screener *s, const char *data, size_t len, const char *format, const char *file,
+                             cp_screen_batch *out, cp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 /* First libxml2 error of one parse, captured by the structured handler. */
@@ -42,7 +43,12 @@ static void xml_on_error(void *data, CP_XML_ERR_T e) {
     fe->msg[n] = '\0';
 }
 
+/* libxml2 2.9 initialises its globals lazily without a lock; do it once. */
+static pthread_once_t g_xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+
 xmlDoc *cp_xml_parse(const char *data, size_t len, const char *name, cp_error *err) {
+    pthread_once(&g_xml_once, xml_init);
     if (len > CP_XML_MAX_BYTES || len > (size_t)INT_MAX) {
         cp_error_set(err, CP_ERR_ARG, name, 0, -1, NULL, "XML file of %zu bytes exceeds the %zu-byte maximum",
                      len, (size_t)CP_XML_MAX_BYTES);

@@ -127,6 +127,12 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
         const char *canon = NULL;
         size_t L = cp_text_tables_match(n->tt, CP_TT_LEGAL, a.w, a.len, a.n, i, &canon);
         if (L && person && L == 1 && a.len[i] < 3) L = 0;
+        /* a one-word legal form of 1-2 letters (AO, AG, SA, AT, PT, CO ...) only
+         * as the last word, or as the first word before a word of 3+ letters
+         * ("AT and T" is not a joint-stock company) */
+        if (L == 1 && a.len[i] <= 2 && a.n > 1 && i != a.n - 1 &&
+            !(i == 0 && a.len[1] >= 3 && !cp_text_tables_match(n->tt, CP_TT_GENERIC, &a.w[1], &a.len[1], 1, 0, NULL)))
+            L = 0;
         if (L) {
             /* original words concatenated, for split/joined comparisons */
             const char *o = a.orig[i];
@@ -184,7 +190,7 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
     out->tok_len = cp_arena_alloc(arena, nt);
     out->key_len = cp_arena_alloc(arena, nt);
     out->flags = cp_arena_alloc(arena, nt);
-    char *joined = cp_arena_alloc(arena, CP_NAME_MAX_BYTES + 1);
+    char *joined = cp_arena_alloc(arena, CP_WORDS_BUF + 1);
     if (!out->tokens || !out->keys || !out->tok_len || !out->key_len || !out->flags || !joined) goto nomem;
     size_t jl = 0;
     for (size_t i = 0; i < nt; i++) {
@@ -198,8 +204,10 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
         out->tok_len[i] = b.len[i];
         out->key_len[i] = (uint8_t)kl;
         out->flags[i] = b.flags[i];
-        for (size_t m = 0; m < b.orig_len[i] && jl < CP_NAME_MAX_BYTES; m++) joined[jl++] = b.orig[i][m];
     }
+    /* joined: the words as written (before tables), titles included */
+    for (size_t i = 0; i < ws.n; i++)
+        for (size_t m = 0; m < ws.len[i] && jl < CP_WORDS_BUF; m++) joined[jl++] = ws.buf[ws.off[i] + m];
     joined[jl] = '\0';
     out->joined = joined;
     out->joined_len = jl;
@@ -265,7 +273,8 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
 static double tok_weight(const cp_pname *p, size_t i) {
     uint8_t f = p->flags[i];
     if (f & CP_TOK_LEGAL) return 0.3;
-    if (f & (CP_TOK_PARTICLE | CP_TOK_GENERIC)) return 0.4;
+    if (f & CP_TOK_PARTICLE) return 0.4;
+    if (f & CP_TOK_GENERIC) return 0.7;
     if (f & CP_TOK_INITIAL) return 0.6;
     if (f & CP_TOK_NUMBER) return 0.8;
     size_t l = p->tok_len[i] > 12 ? 12 : p->tok_len[i];
@@ -273,7 +282,7 @@ static double tok_weight(const cp_pname *p, size_t i) {
 }
 
 /* Similarity of q token i and c token j; sets *kind. */
-static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, uint8_t *kind) {
+static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, int cross, uint8_t *kind) {
     uint8_t fq = q->flags[i], fc = c->flags[j];
     const char *a = q->tokens[i], *b = c->tokens[j];
     size_t la = q->tok_len[i], lb = c->tok_len[j];
@@ -297,8 +306,15 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
     const char *ka = q->keys[i], *kb = c->keys[j];
     size_t kla = q->key_len[i], klb = c->key_len[j];
     double ks = 0.0;
-    if (kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0) ks = 0.9;
-    else if (kla >= 3 && klb >= 3) ks = 0.85 * cp_token_sim(ka, kla, kb, klb);
+    if (kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0) {
+        /* same key: a romanization variant. Within one script the spelling
+         * distance still counts (Olga/Oleg); across scripts it is expected. */
+        size_t L = la > lb ? la : lb;
+        double raw = 1.0 - (double)osa(a, la, b, lb) / (double)L;
+        ks = cross ? 0.9 : 0.45 + 0.45 * (raw < 0 ? 0 : raw);
+    } else if (kla >= 3 && klb >= 3) {
+        ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
+    }
     if (ks > s) {
         s = ks;
         *kind = CP_ALIGN_PHONETIC;
@@ -339,6 +355,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     size_t nc = c->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : c->n_tokens;
     if (nq == 0 || nc == 0) return 0.0;
     int person = schema == CP_SCHEMA_PERSON;
+    int cross = q->script != c->script && q->script != CP_SCRIPT_UNKNOWN && c->script != CP_SCRIPT_UNKNOWN;
 
     double wq[CP_NAME_MAX_TOKENS], wc[CP_NAME_MAX_TOKENS];
     double Wq = 0, Wc = 0;
@@ -350,7 +367,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc && ncand < MAX_CANDS; j++) {
             uint8_t kind = 0;
-            double s = pair_sim(q, i, c, j, &kind);
+            double s = pair_sim(q, i, c, j, cross, &kind);
             if (s >= 0.45)
                 cs[ncand++] = (cand){(int16_t)i, (int16_t)j, 1, 1, kind, s, wq[i] + wc[j]};
         }
@@ -393,9 +410,12 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         M += x->sim * x->w;
         Mw += x->w;
         if (x->kind != CP_ALIGN_EXACT && x->kind != CP_ALIGN_LEGAL) all_exact = 0;
-        if (x->sim >= 0.6 && !(q->flags[x->q] & CP_TOK_WEAK) && !(c->flags[x->c] & CP_TOK_WEAK) &&
-            !(q->flags[x->q] & CP_TOK_INITIAL) && !(c->flags[x->c] & CP_TOK_INITIAL))
-            strong_aligned++;
+        if (x->sim >= 0.6) {
+            int sq = 0, sc = 0; /* a strong token on each side of the pair */
+            for (size_t m = 0; m < x->qs; m++) sq |= !(q->flags[x->q + m] & (CP_TOK_WEAK | CP_TOK_INITIAL));
+            for (size_t m = 0; m < x->cs; m++) sc |= !(c->flags[x->c + m] & (CP_TOK_WEAK | CP_TOK_INITIAL));
+            if (sq && sc) strong_aligned++;
+        }
         if (y->n_pairs < CP_WHY_MAX_PAIRS)
             y->pairs[y->n_pairs++] = (cp_name_pair){x->q, x->c, x->qs, x->cs, x->kind, (float)x->sim};
     }
@@ -406,34 +426,43 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     (void)last_c;
     double base = Mw > 0 ? M / Mw : 0.0;
     /* unmatched */
-    double Uq = 0, Uc = 0, Uq_legal = 0, Uc_legal = 0;
+    double Uq = 0, Uc = 0, Uq_legal = 0, Uc_legal = 0, Nq = 0, Nc = 0;
     for (size_t i = 0; i < nq; i++)
         if (!qused[i]) {
             if (q->flags[i] & CP_TOK_LEGAL) Uq_legal += wq[i];
+            else if (q->flags[i] & CP_TOK_NUMBER) Nq += wq[i];
             else Uq += wq[i];
         }
     for (size_t j = 0; j < nc; j++)
         if (!cused[j]) {
             if (c->flags[j] & CP_TOK_LEGAL) Uc_legal += wc[j];
+            else if (c->flags[j] & CP_TOK_NUMBER) Nc += wc[j];
             else Uc += wc[j];
         }
-    double contra = Uq < Uc ? Uq : Uc;
-    double pen_contra = 1.0 * 2.0 * contra / (Wq + Wc);
-    double pen_mc = 0.30 * (Uc - contra) / Wc;
-    double pen_mq = 0.20 * (Uq - contra) / Wq;
+    /* contradiction: both names have parts the other lacks (geometric mean, so
+     * that an initial contradicting a full name still counts); missing: parts
+     * on one side only. Differing numbers (series, fund numbers) weigh half. */
+    double contra = sqrt(Uq * Uc);
+    double ncontra = Nq < Nc ? Nq : Nc;
+    double pen_contra = 1.5 * 2.0 * contra / (Wq + Wc) + 0.5 * 2.0 * ncontra / (Wq + Wc);
+    double mc = Uc + Nc - (contra < Uc ? contra : Uc) - ncontra;
+    double mq = Uq + Nq - (contra < Uq ? contra : Uq) - ncontra;
+    double pen_mc = 0.25 * mc / Wc;
+    double pen_mq = 0.20 * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
     y->pen_unmatched_c = pen_mc + pen_contra / 2;
     if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = 0.08;
     if (strong_aligned == 0) y->pen_weak_only = 0.5;
-    if (c->n_strong == 1 && q->n_strong >= 2) y->pen_short_list = 0.12;
-    if (q->script != c->script && q->script != CP_SCRIPT_UNKNOWN && c->script != CP_SCRIPT_UNKNOWN)
-        y->pen_script = 0.03;
+    size_t c_nonlegal = 0;
+    for (size_t j = 0; j < nc; j++) c_nonlegal += !(c->flags[j] & CP_TOK_LEGAL);
+    if (c_nonlegal == 1 && q->n_strong >= 2) y->pen_short_list = 0.12;
+    if (cross) y->pen_script = 0.03;
     if (inversions) y->pen_order = person ? 0.01 : 0.03;
     double pen = y->pen_unmatched_q + y->pen_unmatched_c + y->pen_legal + y->pen_weak_only +
                  y->pen_short_list + y->pen_script + y->pen_order;
     double score = base * (1.0 - pen);
     /* whole name written together or split differently */
-    if (q->joined_len >= 6 && c->joined_len >= 6 && (nq != nc || !all_exact)) {
+    if (q->joined_len >= 6 && c->joined_len >= 6 && Uq + Uq_legal > 0 && Uc + Uc_legal > 0) {
         double js = cp_token_sim(q->joined, q->joined_len, c->joined, c->joined_len) * 0.97;
         js *= 1.0 - y->pen_script;
         if (js > score) {

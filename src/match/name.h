@@ -86,7 +86,7 @@ typedef struct cp_pname {
     uint8_t *key_len;     /* strlen(keys[i]) */
     int script;           /* enum cp_script of the original text */
     size_t n_strong;      /* tokens without CP_TOK_WEAK */
-    const char *joined;   /* all tokens concatenated without spaces, legal forms as written (split/concat) */
+    const char *joined;   /* the normalized words as written (before tables: legal forms, titles), concatenated */
     size_t joined_len;
 } cp_pname;
 

@@ -395,6 +395,11 @@ int cp_text_words(cp_text_norm *t, const char *s, size_t len, size_t max_bytes, 
             w0 = i + 1;
         }
     }
+    /* Arabic, Hebrew: Any-Latin writes the matres lectionis waw/yod as w/y;
+     * inside a word they are mostly the vowels u/i (bwtyn -> butin) */
+    if (best == CP_SCRIPT_ARABIC || best == CP_SCRIPT_HEBREW)
+        for (i = 1; i < an; i++)
+            if (isal(a[i - 1]) && (a[i] == 'w' || a[i] == 'y')) a[i] = a[i] == 'w' ? 'u' : 'i';
     tokenize_ascii(a, an, out, &used);
     return 0;
 }

@@ -48,6 +48,8 @@ size_t cp_phonetic_key(const char *s, size_t len, char *out, size_t cap) {
         if (starts(s, len, i, "th")) { tmp[t++] = 't'; i += 2; continue; }
         if (starts(s, len, i, "ck")) { tmp[t++] = 'k'; i += 2; continue; }
         if (starts(s, len, i, "sz")) { tmp[t++] = 's'; i += 2; continue; }
+        if (starts(s, len, i, "nt") && i > 0) { tmp[t++] = 't'; i += 2; continue; } /* Greek ντ */
+        if (starts(s, len, i, "gy")) { tmp[t++] = 't'; i += 2; continue; } /* Hungarian gy */
         char c = s[i++];
         switch (c) {
         case 'x': tmp[t++] = 'k'; c = 's'; break;
