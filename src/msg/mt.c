@@ -715,6 +715,7 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
         int ack = m.ack;
         while (pos < len && is_ws(data[pos])) pos++;
         if (pos >= len) { /* a service message alone */
+            free(m.f);
             cp_request *r = cp_request_list_push(out);
             if (!r) return nomem(&m);
             r->format = "mt";
