@@ -340,7 +340,8 @@ static int oi_segment(uk_ctx *c, int t, cp_slice v) {
 /* Splits Other Information at the known "(Tag):" markers; text before the
  * first marker (or with no marker at all) becomes a remark. */
 static int other_information(uk_ctx *c, cp_slice s) {
-    size_t seg_start = 0, after = 0;
+    if (!s.len) return 0;
+    size_t after = 0;
     int cur = -1;
     for (size_t i = 0; i < s.len; i++) {
         if (s.p[i] != '(') continue;
@@ -354,11 +355,9 @@ static int other_information(uk_ctx *c, cp_slice s) {
             return -1;
         }
         cur = t;
-        seg_start = i;
         after = end;
         i = end - 1;
     }
-    (void)seg_start;
     cp_slice last = {s.p + after, s.len - after};
     if (cur < 0) return remark(c, NULL, cp_slice_trim(last));
     return oi_segment(c, cur, last);
