@@ -2,6 +2,7 @@
 #include "index/index.h"
 #include "core/arena.h"
 #include "core/error.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -194,6 +195,60 @@ static void add_posting(cp_index *ix, uint64_t key, uint32_t id) {
     ix->post[ix->koff[s] + ix->kcnt[s]++] = id;
 }
 
+/* Deep-copies a prepared name into the index arena (cp_name_prepare uses its
+ * arena for scratch too; the copy keeps only what matching reads). Tokens
+ * and keys are packed into one string block. 0, or -1 on OOM. */
+_Static_assert(sizeof(cp_pname) == offsetof(cp_pname, joined_len) + sizeof(size_t),
+               "cp_pname changed (src/match/name.h): update pname_copy");
+static int pname_copy(cp_arena *a, const cp_pname *src, cp_pname *dst) {
+    size_t n = src->n_tokens, bytes = 0;
+    memset(dst, 0, sizeof *dst);
+    for (size_t i = 0; i < n; i++)
+        bytes += (size_t)src->tok_len[i] + 1 + (src->keys && src->keys[i] ? strlen(src->keys[i]) + 1 : 0);
+    size_t jl = src->joined ? src->joined_len + 1 : 0;
+    bytes += jl;
+    char *blk = cp_arena_alloc(a, bytes + 1);
+    const char **toks = cp_arena_alloc(a, (n ? n : 1) * 2 * sizeof *toks);
+    uint8_t *meta = cp_arena_alloc(a, (n ? n : 1) * 3);
+    if (!blk || !toks || !meta) return -1;
+    dst->n_tokens = n;
+    dst->tokens = toks;
+    dst->keys = toks + n;
+    dst->tok_len = meta;
+    dst->flags = meta + n;
+    dst->key_len = meta + 2 * n;
+    dst->script = src->script;
+    dst->n_strong = src->n_strong;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(blk + o, src->tokens[i], src->tok_len[i]);
+        blk[o + src->tok_len[i]] = 0;
+        toks[i] = blk + o;
+        o += (size_t)src->tok_len[i] + 1;
+        meta[i] = src->tok_len[i];
+        meta[n + i] = src->flags[i];
+        if (src->keys && src->keys[i]) {
+            size_t kl = strlen(src->keys[i]);
+            memcpy(blk + o, src->keys[i], kl + 1);
+            toks[n + i] = blk + o;
+            meta[2 * n + i] = (uint8_t)(kl < 255 ? kl : 255);
+            o += kl + 1;
+        } else {
+            toks[n + i] = NULL;
+        }
+    }
+    if (jl) {
+        memcpy(blk + o, src->joined, jl - 1);
+        blk[o + jl - 1] = 0;
+        dst->joined = blk + o;
+        dst->joined_len = jl - 1;
+    } else {
+        dst->joined = blk + o; /* "" */
+        blk[o] = 0;
+    }
+    return 0;
+}
+
 static double mono_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -220,6 +275,7 @@ cp_index *cp_index_build(const cp_engine *e, cp_error *err) {
     }
     cp_index *ix = calloc(1, sizeof *ix);
     cp_normalizer *norm = NULL;
+    cp_arena *scratch = NULL;
     uint64_t *kb = malloc(KEYBUF * sizeof *kb);
     if (!ix || !kb || !(ix->arena = cp_arena_new())) goto oom;
 
@@ -237,6 +293,7 @@ cp_index *cp_index_build(const cp_engine *e, cp_error *err) {
     ix->ents = malloc((n_ents ? n_ents : 1) * sizeof *ix->ents);
     if (!ix->names || !ix->ents) goto oom;
     if (!(norm = cp_normalizer_new(err))) goto fail;
+    if (!(scratch = cp_arena_new())) goto oom;
 
     /* Prepare every name; pass 1: count postings per key. */
     for (size_t l = 0; l < e->n_lists; l++) {
@@ -257,7 +314,13 @@ cp_index *cp_index_build(const cp_engine *e, cp_error *err) {
                 nm->ent_seq = seq;
                 nm->kind = (uint8_t)ent->names[k].kind;
                 const char *t = ent->names[k].text;
-                if (cp_name_prepare(norm, t, strlen(t), ent->schema, ix->arena, &nm->pn, err) != 0) goto fail;
+                cp_pname tmp;
+                if (cp_arena_used(scratch) > ((size_t)8 << 20)) {
+                    cp_arena_free(scratch);
+                    if (!(scratch = cp_arena_new())) goto oom;
+                }
+                if (cp_name_prepare(norm, t, strlen(t), ent->schema, scratch, &tmp, err) != 0) goto fail;
+                if (pname_copy(ix->arena, &tmp, &nm->pn) != 0) goto oom;
                 ix->n_names++;
                 size_t nk = name_keys(&nm->pn, kb);
                 for (size_t j = 0; j < nk; j++)
@@ -299,6 +362,7 @@ cp_index *cp_index_build(const cp_engine *e, cp_error *err) {
         for (size_t j = 0; j < nk; j++) add_posting(ix, kb[j], seq);
     }
     cp_normalizer_free(norm);
+    cp_arena_free(scratch);
     free(kb);
     ix->build_seconds = mono_seconds() - t0;
     return ix;
@@ -306,6 +370,7 @@ oom:
     cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "index: out of memory");
 fail:
     cp_normalizer_free(norm);
+    cp_arena_free(scratch);
     free(kb);
     cp_index_free(ix);
     return NULL;

@@ -18,13 +18,18 @@
 /* Retrieval tuning (see docs/index.md, measured with bench/quality.c). */
 enum {
     CP_S_MAX_LOOKUPS = 1024,   /* posting lookups per query */
-    CP_S_CAND_NAMES = 192,     /* names scored per query (best retrieval weight) */
+    CP_S_CAND_NAMES = 64,      /* names scored per query at most (best retrieval weight) */
     CP_S_MIN_SEED = 200,       /* frequent keys may still seed candidates while fewer are touched */
     CP_S_DF_SEED = 3000,       /* keys with df above this only add weight to touched names */
     CP_S_MAX_EXPL = 12,        /* explanation lines per result */
     CP_S_LIMIT_MAX = 1000
 };
 #define CP_S_DEFAULT_MIN_SCORE 0.5
+/* A candidate name is scored only when its retrieval weight reaches this
+ * fraction of the query's total weight (sum over query tokens of their best
+ * key weight): below it too little of the query is present in the name for
+ * the scorer to reach a useful score (measured with bench/quality.c). */
+#define CP_S_MIN_COVERAGE 0.30
 
 /* Evidence weights: positive evidence closes this fraction of the gap to
  * 1.0 (so only an exact full name can reach 1.0); negative evidence
@@ -322,6 +327,19 @@ static size_t query_lookups(const cp_searcher *s, const cp_pname *pn, lookup *lk
     for (size_t i = 0; i < n; i++) lk[i].w *= (float)log(1.0 + N / (double)lk[i].df);
     qsort(lk, n, sizeof *lk, cmp_lookup);
     return n;
+}
+
+/* The query's total retrieval weight: per slot, its best key weight. */
+static double query_weight(const lookup *lk, size_t n) {
+    float best[CP_NAME_MAX_TOKENS + 2];
+    memset(best, 0, sizeof best);
+    double w = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t sl = lk[i].slot < CP_NAME_MAX_TOKENS + 2 ? lk[i].slot : CP_NAME_MAX_TOKENS + 1;
+        if (lk[i].w > best[sl]) best[sl] = lk[i].w;
+    }
+    for (size_t i = 0; i < CP_NAME_MAX_TOKENS + 2; i++) w += best[i];
+    return w;
 }
 
 /* Accumulates retrieval weights; fills s->touched. */
@@ -698,9 +716,10 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
     retrieve(s, lk, nlk, filter);
     cand heap[CP_S_CAND_NAMES];
     size_t nh = 0;
+    float floor_w = (float)(CP_S_MIN_COVERAGE * query_weight(lk, nlk));
     for (size_t i = 0; i < s->n_touched; i++) {
         cand c = {s->acc[s->touched[i]], s->touched[i]};
-        heap_push(heap, &nh, CP_S_CAND_NAMES, c);
+        if (c.w >= floor_w) heap_push(heap, &nh, CP_S_CAND_NAMES, c);
     }
 
     /* Identifier matches. */
