@@ -1,0 +1,903 @@
+/* Case store on SQLite: alerts, dispositions (four-eyes), good-guy list.
+ * Contracts in store.h; design in docs/cases.md. */
+#include "cases/store.h"
+#include "cases/audit.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "text/normalize.h"
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { SCHEMA_VERSION = 1, COMMENT_MAX = 4000 };
+
+struct cp_store {
+    sqlite3 *db;
+    pthread_mutex_t mu;
+};
+
+sqlite3 *cp_store_db(cp_store *s) { return s->db; }
+void cp_store_lock(cp_store *s) { pthread_mutex_lock(&s->mu); }
+void cp_store_unlock(cp_store *s) { pthread_mutex_unlock(&s->mu); }
+
+static const char *const role_names[] = {"screener", "analyst", "checker", "admin"};
+
+const char *cp_role_name(cp_role r) {
+    return (unsigned)r < 4 ? role_names[r] : "unknown";
+}
+
+int cp_role_parse(const char *s) {
+    for (int i = 0; s && i < 4; i++)
+        if (strcmp(s, role_names[i]) == 0) return i;
+    return -1;
+}
+
+void cp_case_time(int64_t t, char buf[32]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(buf, 32, "1970-01-01T00:00:00Z");
+        return;
+    }
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void db_error(cp_error *err, sqlite3 *db, const char *what) {
+    cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "case store: %s: %s", what, sqlite3_errmsg(db));
+}
+
+static int exec(sqlite3 *db, const char *sql, cp_error *err) {
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "case store: %s", msg ? msg : "SQL error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+cp_store *cp_store_open(const char *path, cp_error *err) {
+    if (!path || !*path) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "case store: no database path");
+        return NULL;
+    }
+    cp_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        cp_error_set(err, CP_ERR_IO, path, 0, -1, NULL, "cannot open case store: %s",
+                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        cp_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL + synchronous=FULL: a commit is on disk (WAL fsynced) when
+     * sqlite3_step of COMMIT returns (https://sqlite.org/pragma.html#pragma_synchronous). */
+    if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) != 0 ||
+        exec(s->db, "BEGIN IMMEDIATE", err) != 0) {
+        if (err) snprintf(err->file, sizeof err->file, "%s", path);
+        cp_store_close(s);
+        return NULL;
+    }
+    if (exec(s->db, cp_store_schema_sql(), err) != 0 ||
+        exec(s->db,
+             "INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);"
+             "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, "
+             "'0000000000000000000000000000000000000000000000000000000000000000' "
+             "WHERE NOT EXISTS (SELECT 1 FROM audit_head);",
+             err) != 0 ||
+        exec(s->db, "COMMIT", err) != 0) {
+        exec(s->db, "ROLLBACK", NULL);
+        cp_store_close(s);
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL) == SQLITE_OK) {
+        int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (v != SCHEMA_VERSION) {
+            cp_error_set(err, CP_ERR_FORMAT, path, 0, -1, "schema_version",
+                         "case store schema version %d, this program knows %d", v, SCHEMA_VERSION);
+            cp_store_close(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void cp_store_close(cp_store *s) {
+    if (!s) return;
+    if (s->db) sqlite3_close_v2(s->db);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v) {
+    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+static int64_t next_id(sqlite3 *db, const char *table, cp_error *err) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s", table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "next id");
+        return -1;
+    }
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (id < 0) db_error(err, db, "next id");
+    return id;
+}
+
+/* Runs a prepared statement to completion (no rows expected). */
+static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, cp_error *err) {
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(err, db, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int begin(sqlite3 *db, cp_error *err) { return exec(db, "BEGIN IMMEDIATE", err); }
+
+static int commit(sqlite3 *db, cp_error *err) {
+    if (exec(db, "COMMIT", err) != 0) {
+        exec(db, "ROLLBACK", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static void rollback(sqlite3 *db) { exec(db, "ROLLBACK", NULL); }
+
+/* A JSON detail object as compact text (malloc'd) from a jansson object
+ * (stolen). NULL on OOM. */
+static char *detail_text(json_t *o) {
+    if (!o) return NULL;
+    char *t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_decref(o);
+    return t;
+}
+
+static int audit(sqlite3 *db, const char *at, const char *actor, const char *action, const char *object,
+                 json_t *detail, cp_error *err) {
+    char *d = detail_text(detail);
+    if (!d) {
+        cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+        return -1;
+    }
+    int rc = cp_audit_append_tx(db, at, actor, action, object, d, err);
+    free(d);
+    return rc;
+}
+
+static json_t *jstr_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* ------------------------------------------------------------ alerts */
+
+static int find_suppression(sqlite3 *db, cp_alert_new *it, const char *at, const char *actor, int64_t now,
+                            cp_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, entity_hash FROM suppressions WHERE party_key = ?1 AND entity_id = ?2 "
+                           "AND ended_at IS NULL AND expires_at > ?3 ORDER BY id DESC",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "suppression lookup");
+        return -1;
+    }
+    bind_text(st, 1, it->party_key);
+    bind_text(st, 2, it->entity_id);
+    sqlite3_bind_int64(st, 3, now);
+    int64_t stale[16];
+    size_t n_stale = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        if (h && strcmp(h, it->entity_hash) == 0) {
+            if (!it->suppressed_by) it->suppressed_by = id;
+        } else if (n_stale < 16) {
+            stale[n_stale++] = id;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(err, db, "suppression lookup");
+        return -1;
+    }
+    for (size_t i = 0; i < n_stale; i++) {
+        if (sqlite3_prepare_v2(db,
+                               "UPDATE suppressions SET ended_at = ?1, end_reason = 'list entry changed' "
+                               "WHERE id = ?2",
+                               -1, &st, NULL) != SQLITE_OK) {
+            db_error(err, db, "end suppression");
+            return -1;
+        }
+        bind_text(st, 1, at);
+        sqlite3_bind_int64(st, 2, stale[i]);
+        if (step_done(db, st, "end suppression", err) != 0) return -1;
+        char obj[40];
+        snprintf(obj, sizeof obj, "suppression:%lld", (long long)stale[i]);
+        json_t *d = json_pack("{s:s, s:s, s:s}", "reason", "list entry changed", "entity_id", it->entity_id,
+                              "entity_hash", it->entity_hash);
+        if (audit(db, at, actor, "suppression.ended", obj, d, err) != 0) return -1;
+    }
+    return 0;
+}
+
+static int insert_alert(sqlite3 *db, cp_alert_new *it, const char *at, const char *actor, cp_error *err) {
+    int64_t id = next_id(db, "alerts", err);
+    if (id < 0) return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO alerts (id, created_at, created_by, message_id, status, decision, score, "
+                           "party, party_key, entity_id, entity_name, entity_hash, list_version, lists, policy, "
+                           "result) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "insert alert");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, at);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, it->message_id);
+    bind_text(st, 5, cp_decision_name(it->decision));
+    sqlite3_bind_double(st, 6, it->score);
+    bind_text(st, 7, it->party);
+    bind_text(st, 8, it->party_key);
+    bind_text(st, 9, it->entity_id);
+    bind_text(st, 10, it->entity_name);
+    bind_text(st, 11, it->entity_hash);
+    bind_text(st, 12, it->list_version);
+    bind_text(st, 13, it->lists_json ? it->lists_json : "[]");
+    bind_text(st, 14, it->policy ? it->policy : "");
+    bind_text(st, 15, it->result_json ? it->result_json : "{}");
+    if (step_done(db, st, "insert alert", err) != 0) return -1;
+    it->alert_id = id;
+    char obj[40];
+    snprintf(obj, sizeof obj, "alert:%lld", (long long)id);
+    json_t *d = json_pack("{s:o, s:s, s:f, s:o, s:o, s:o, s:s}", "message_id", jstr_or_null(it->message_id),
+                          "decision", cp_decision_name(it->decision), "score", it->score, "party",
+                          jstr_or_null(it->party), "entity_id", jstr_or_null(it->entity_id), "list_version",
+                          jstr_or_null(it->list_version), "policy", it->policy ? it->policy : "");
+    return audit(db, at, actor, "alert.created", obj, d, err);
+}
+
+cp_store_rc cp_store_record_alerts(cp_store *s, cp_alert_new *items, size_t n, const char *actor,
+                                   int64_t now, cp_error *err) {
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].decision != CP_REVIEW && items[i].decision != CP_BLOCK) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "decision", "alerts are only for REVIEW or BLOCK");
+            return CP_STORE_BADARG;
+        }
+        items[i].alert_id = items[i].suppressed_by = 0;
+    }
+    if (n == 0) return CP_STORE_OK;
+    char at[32];
+    cp_case_time(now, at);
+    if (!actor) actor = "system";
+    cp_store_lock(s);
+    sqlite3 *db = s->db;
+    if (begin(db, err) != 0) goto fail_unlocked_tx;
+    for (size_t i = 0; i < n; i++) {
+        cp_alert_new *it = &items[i];
+        if (it->party_key && it->entity_id && it->entity_hash &&
+            find_suppression(db, it, at, actor, now, err) != 0)
+            goto fail;
+        if (it->suppressed_by) {
+            sqlite3_stmt *st;
+            if (sqlite3_prepare_v2(db, "UPDATE suppressions SET hits = hits + 1 WHERE id = ?1", -1, &st, NULL) !=
+                SQLITE_OK) {
+                db_error(err, db, "suppression hit");
+                goto fail;
+            }
+            sqlite3_bind_int64(st, 1, it->suppressed_by);
+            if (step_done(db, st, "suppression hit", err) != 0) goto fail;
+            char obj[40];
+            snprintf(obj, sizeof obj, "suppression:%lld", (long long)it->suppressed_by);
+            json_t *d = json_pack("{s:o, s:o, s:o, s:s}", "message_id", jstr_or_null(it->message_id), "party",
+                                  jstr_or_null(it->party), "entity_id", jstr_or_null(it->entity_id), "decision",
+                                  cp_decision_name(it->decision));
+            if (audit(db, at, actor, "alert.suppressed", obj, d, err) != 0) goto fail;
+        } else if (insert_alert(db, it, at, actor, err) != 0) {
+            goto fail;
+        }
+    }
+    if (commit(db, err) != 0) goto fail_unlocked_tx;
+    cp_store_unlock(s);
+    return CP_STORE_OK;
+fail:
+    rollback(db);
+fail_unlocked_tx:
+    cp_store_unlock(s);
+    for (size_t i = 0; i < n; i++) items[i].alert_id = items[i].suppressed_by = 0;
+    return CP_STORE_ERROR;
+}
+
+/* ------------------------------------------------------------ dispositions */
+
+static int valid_decision(const char *d) {
+    return d && (strcmp(d, "true_match") == 0 || strcmp(d, "false_positive") == 0 || strcmp(d, "escalate") == 0);
+}
+
+static int insert_disposition(sqlite3 *db, int64_t alert_id, const char *user, cp_role role, const char *decision,
+                              const char *step, const char *comment, const char *at, cp_error *err) {
+    int64_t id = next_id(db, "dispositions", err);
+    if (id < 0) return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO dispositions (id, alert_id, user_name, role, decision, step, comment, "
+                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "insert disposition");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, alert_id);
+    bind_text(st, 3, user);
+    bind_text(st, 4, cp_role_name(role));
+    bind_text(st, 5, decision);
+    bind_text(st, 6, step);
+    bind_text(st, 7, comment);
+    bind_text(st, 8, at);
+    return step_done(db, st, "insert disposition", err);
+}
+
+static int set_status(sqlite3 *db, int64_t alert_id, const char *status, const char *outcome, const char *closed_at,
+                      cp_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "UPDATE alerts SET status = ?1, outcome = ?2, closed_at = ?3 WHERE id = ?4", -1, &st,
+                           NULL) != SQLITE_OK) {
+        db_error(err, db, "update alert");
+        return -1;
+    }
+    bind_text(st, 1, status);
+    bind_text(st, 2, outcome);
+    bind_text(st, 3, closed_at);
+    sqlite3_bind_int64(st, 4, alert_id);
+    return step_done(db, st, "update alert", err);
+}
+
+typedef struct alert_row {
+    char status[24];
+    char *party, *party_key, *entity_id, *entity_hash, *list_version;
+} alert_row;
+
+static void alert_row_free(alert_row *r) {
+    free(r->party);
+    free(r->party_key);
+    free(r->entity_id);
+    free(r->entity_hash);
+    free(r->list_version);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+/* 1 found, 0 not found, -1 error. */
+static int load_alert_row(sqlite3 *db, int64_t id, alert_row *r, cp_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT status, party, party_key, entity_id, entity_hash, list_version FROM alerts "
+                           "WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "read alert");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 0));
+        r->party = col_dup(st, 1);
+        r->party_key = col_dup(st, 2);
+        r->entity_id = col_dup(st, 3);
+        r->entity_hash = col_dup(st, 4);
+        r->list_version = col_dup(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    db_error(err, db, "read alert");
+    return -1;
+}
+
+/* The pending proposal: user and decision (into bufs). 1 found, 0 none, -1 error. */
+static int last_proposal(sqlite3 *db, int64_t id, char user[256], char decision[32], cp_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT user_name, decision FROM dispositions WHERE alert_id = ?1 AND step = 'proposal' "
+                           "ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "read disposition");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(user, 256, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(decision, 32, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    db_error(err, db, "read disposition");
+    return -1;
+}
+
+static int add_suppression(sqlite3 *db, int64_t alert_id, const alert_row *r, const char *proposer,
+                           const char *user, const char *at, int64_t now, int64_t suppress_secs, int64_t *out_id,
+                           cp_error *err) {
+    int64_t id = next_id(db, "suppressions", err);
+    if (id < 0) return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO suppressions (id, party, party_key, entity_id, entity_hash, list_version, "
+                           "alert_id, proposed_by, confirmed_by, created_at, expires_at, hits) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "insert suppression");
+        return -1;
+    }
+    int64_t expires = now + suppress_secs;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, r->party ? r->party : r->party_key);
+    bind_text(st, 3, r->party_key);
+    bind_text(st, 4, r->entity_id);
+    bind_text(st, 5, r->entity_hash);
+    bind_text(st, 6, r->list_version);
+    sqlite3_bind_int64(st, 7, alert_id);
+    bind_text(st, 8, proposer);
+    bind_text(st, 9, user);
+    bind_text(st, 10, at);
+    sqlite3_bind_int64(st, 11, expires);
+    if (step_done(db, st, "insert suppression", err) != 0) return -1;
+    *out_id = id;
+    char obj[40], exp[32];
+    snprintf(obj, sizeof obj, "suppression:%lld", (long long)id);
+    cp_case_time(expires, exp);
+    json_t *d = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "alert_id", (json_int_t)alert_id, "party_key",
+                          r->party_key, "entity_id", r->entity_id, "entity_hash", r->entity_hash, "expires_at", exp,
+                          "list_version", jstr_or_null(r->list_version), "confirmed_by", user);
+    return audit(db, at, user, "suppression.created", obj, d, err);
+}
+
+cp_store_rc cp_store_disposition(cp_store *s, int64_t alert_id, const char *user, cp_role role,
+                                 const char *decision, const char *comment, int64_t now,
+                                 int64_t suppress_secs, cp_disp_outcome *out, cp_error *err) {
+    if (out) memset(out, 0, sizeof *out);
+    if (!user || !*user || strlen(user) > 200) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "user", "a user name is required");
+        return CP_STORE_BADARG;
+    }
+    if (!valid_decision(decision)) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "decision",
+                     "decision must be true_match, false_positive or escalate");
+        return CP_STORE_BADARG;
+    }
+    if (!comment || !*comment) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "comment", "a comment is required");
+        return CP_STORE_BADARG;
+    }
+    if (strlen(comment) > COMMENT_MAX) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "comment", "comment longer than %d bytes", COMMENT_MAX);
+        return CP_STORE_BADARG;
+    }
+    if (role == CP_ROLE_SCREENER || (unsigned)role > CP_ROLE_ADMIN) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "role",
+                     "role %s may not record dispositions (analyst, checker or admin needed)", cp_role_name(role));
+        return CP_STORE_FORBIDDEN;
+    }
+    char at[32], obj[40];
+    cp_case_time(now, at);
+    snprintf(obj, sizeof obj, "alert:%lld", (long long)alert_id);
+    int escalate = strcmp(decision, "escalate") == 0;
+    cp_store_rc result = CP_STORE_ERROR;
+    alert_row r = {0};
+    cp_store_lock(s);
+    sqlite3 *db = s->db;
+    if (begin(db, err) != 0) {
+        cp_store_unlock(s);
+        return CP_STORE_ERROR;
+    }
+    int found = load_alert_row(db, alert_id, &r, err);
+    if (found <= 0) {
+        if (found == 0) {
+            cp_error_set(err, CP_ERR_NOTFOUND, NULL, 0, -1, NULL, "no alert %lld", (long long)alert_id);
+            result = CP_STORE_NOTFOUND;
+        }
+        goto fail;
+    }
+    const char *new_status;
+    if (strcmp(r.status, "closed") == 0) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "status", "alert %lld is closed", (long long)alert_id);
+        result = CP_STORE_CONFLICT;
+        goto fail;
+    }
+    if (strcmp(r.status, "open") == 0 || strcmp(r.status, "escalated") == 0) {
+        if (escalate && strcmp(r.status, "escalated") == 0) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "decision", "alert %lld is already escalated",
+                         (long long)alert_id);
+            result = CP_STORE_CONFLICT;
+            goto fail;
+        }
+        new_status = escalate ? "escalated" : "pending_confirmation";
+        if (insert_disposition(db, alert_id, user, role, decision, escalate ? "escalation" : "proposal", comment,
+                               at, err) != 0 ||
+            set_status(db, alert_id, new_status, NULL, NULL, err) != 0)
+            goto fail;
+        json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "decision", decision, "role", cp_role_name(role), "from",
+                              r.status, "to", new_status);
+        if (audit(db, at, user, escalate ? "alert.escalated" : "alert.disposition", obj, d, err) != 0) goto fail;
+    } else { /* pending_confirmation */
+        char proposer[256] = "", proposed[32] = "";
+        int has = last_proposal(db, alert_id, proposer, proposed, err);
+        if (has < 0) goto fail;
+        if (role != CP_ROLE_CHECKER && role != CP_ROLE_ADMIN) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "role",
+                         "four-eyes: alert %lld awaits confirmation of '%s' by a user with the checker role; "
+                         "role %s may not confirm",
+                         (long long)alert_id, proposed, cp_role_name(role));
+            result = CP_STORE_FORBIDDEN;
+            goto fail;
+        }
+        if (strcmp(proposer, user) == 0) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "user",
+                         "four-eyes: %s proposed '%s' on alert %lld; a different checker must confirm it", user,
+                         proposed, (long long)alert_id);
+            result = CP_STORE_FORBIDDEN;
+            goto fail;
+        }
+        if (escalate) {
+            new_status = "escalated";
+            if (insert_disposition(db, alert_id, user, role, decision, "escalation", comment, at, err) != 0 ||
+                set_status(db, alert_id, new_status, NULL, NULL, err) != 0)
+                goto fail;
+            json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "decision", decision, "role", cp_role_name(role),
+                                  "from", r.status, "to", new_status);
+            if (audit(db, at, user, "alert.escalated", obj, d, err) != 0) goto fail;
+        } else if (strcmp(proposed, decision) != 0) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "decision",
+                         "alert %lld awaits confirmation of '%s' (proposed by %s); confirm with the same decision "
+                         "or escalate",
+                         (long long)alert_id, proposed, proposer);
+            result = CP_STORE_CONFLICT;
+            goto fail;
+        } else {
+            new_status = "closed";
+            if (insert_disposition(db, alert_id, user, role, decision, "confirmation", comment, at, err) != 0 ||
+                set_status(db, alert_id, new_status, decision, at, err) != 0)
+                goto fail;
+            json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "decision", decision, "role", cp_role_name(role),
+                                  "proposed_by", proposer, "to", new_status);
+            if (audit(db, at, user, "alert.confirmed", obj, d, err) != 0) goto fail;
+            if (strcmp(decision, "false_positive") == 0 && r.party_key && r.entity_id && r.entity_hash) {
+                int64_t sid = 0;
+                if (add_suppression(db, alert_id, &r, proposer, user, at, now, suppress_secs, &sid, err) != 0)
+                    goto fail;
+                if (out) out->suppression_id = sid;
+            }
+        }
+    }
+    if (commit(db, err) != 0) {
+        cp_store_unlock(s);
+        alert_row_free(&r);
+        if (out) out->suppression_id = 0;
+        return CP_STORE_ERROR;
+    }
+    cp_store_unlock(s);
+    if (out) snprintf(out->status, sizeof out->status, "%s", new_status);
+    alert_row_free(&r);
+    return CP_STORE_OK;
+fail:
+    rollback(db);
+    cp_store_unlock(s);
+    alert_row_free(&r);
+    if (out) out->suppression_id = 0;
+    return result;
+}
+
+/* ------------------------------------------------------------ reads */
+
+static json_t *col_json(sqlite3_stmt *st, int i) {
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL: return json_null();
+    case SQLITE_INTEGER: return json_integer((json_int_t)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+    default: return json_string((const char *)sqlite3_column_text(st, i));
+    }
+}
+
+/* Row -> object with the column names as keys; columns named in
+ * `json_cols` (NULL-terminated) hold JSON text and are parsed. */
+static json_t *row_object(sqlite3_stmt *st, const char *const *json_cols) {
+    json_t *o = json_object();
+    if (!o) return NULL;
+    int n = sqlite3_column_count(st);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        json_t *v = NULL;
+        for (const char *const *j = json_cols; j && *j; j++)
+            if (strcmp(*j, name) == 0 && sqlite3_column_type(st, i) == SQLITE_TEXT) {
+                v = json_loads((const char *)sqlite3_column_text(st, i), JSON_DECODE_ANY, NULL);
+                if (!v) v = json_string((const char *)sqlite3_column_text(st, i));
+            }
+        if (!v) v = col_json(st, i);
+        json_object_set_new(o, name, v);
+    }
+    return o;
+}
+
+#define ALERT_COLS                                                                                          \
+    "id, created_at, created_by, message_id, status, decision, score, party, entity_id, entity_name, "      \
+    "entity_hash, list_version, lists, policy, outcome, closed_at"
+
+json_t *cp_store_alert_get(cp_store *s, int64_t alert_id, cp_error *err) {
+    static const char *const jcols[] = {"lists", "result", NULL};
+    cp_store_lock(s);
+    sqlite3 *db = s->db;
+    json_t *o = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT " ALERT_COLS ", party_key, result FROM alerts WHERE id = ?1", -1, &st,
+                           NULL) != SQLITE_OK) {
+        db_error(err, db, "read alert");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, alert_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) o = row_object(st, jcols);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        cp_error_set(err, CP_ERR_NOTFOUND, NULL, 0, -1, NULL, "no alert %lld", (long long)alert_id);
+        goto out;
+    }
+    if (!o) {
+        db_error(err, db, "read alert");
+        goto out;
+    }
+    json_t *ds = json_array();
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, user_name AS user, role, decision, step, comment, created_at FROM "
+                           "dispositions WHERE alert_id = ?1 ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "read dispositions");
+        json_decref(ds);
+        json_decref(o);
+        o = NULL;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, alert_id);
+    while (sqlite3_step(st) == SQLITE_ROW) json_array_append_new(ds, row_object(st, NULL));
+    sqlite3_finalize(st);
+    json_object_set_new(o, "dispositions", ds);
+out:
+    cp_store_unlock(s);
+    return o;
+}
+
+json_t *cp_store_alerts_list(cp_store *s, const char *status, int64_t before_id, size_t limit, cp_error *err) {
+    static const char *const jcols[] = {"lists", NULL};
+    if (limit == 0 || limit > 1000) limit = 1000;
+    cp_store_lock(s);
+    sqlite3 *db = s->db;
+    sqlite3_stmt *st;
+    json_t *arr = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT " ALERT_COLS " FROM alerts WHERE (?1 IS NULL OR status = ?1) AND "
+                           "(?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "list alerts");
+        goto out;
+    }
+    bind_text(st, 1, status);
+    sqlite3_bind_int64(st, 2, before_id);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+    arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) json_array_append_new(arr, row_object(st, jcols));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(err, db, "list alerts");
+        json_decref(arr);
+        arr = NULL;
+    }
+out:
+    cp_store_unlock(s);
+    return arr ? json_pack("{s:o}", "alerts", arr) : NULL;
+}
+
+json_t *cp_store_suppressions(cp_store *s, int active_only, int64_t now, cp_error *err) {
+    cp_store_lock(s);
+    sqlite3 *db = s->db;
+    sqlite3_stmt *st;
+    json_t *arr = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, party, party_key, entity_id, entity_hash, list_version, alert_id, "
+                           "proposed_by, confirmed_by, created_at, expires_at, ended_at, end_reason, hits, "
+                           "(ended_at IS NULL AND expires_at > ?1) AS active FROM suppressions "
+                           "WHERE (?2 = 0 OR (ended_at IS NULL AND expires_at > ?1)) ORDER BY id DESC",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_error(err, db, "list suppressions");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, active_only ? 1 : 0);
+    arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = row_object(st, NULL);
+        json_object_set_new(o, "active", json_boolean(sqlite3_column_int(st, 14)));
+        char exp[32];
+        cp_case_time(sqlite3_column_int64(st, 10), exp);
+        json_object_set_new(o, "expires_at", json_string(exp));
+        json_array_append_new(arr, o);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(err, db, "list suppressions");
+        json_decref(arr);
+        arr = NULL;
+    }
+out:
+    cp_store_unlock(s);
+    return arr ? json_pack("{s:o}", "suppressions", arr) : NULL;
+}
+
+int cp_store_alert_counts(cp_store *s, int64_t counts[4], cp_error *err) {
+    static const char *const st_names[] = {"open", "pending_confirmation", "closed", "escalated"};
+    memset(counts, 0, 4 * sizeof counts[0]);
+    cp_store_lock(s);
+    sqlite3_stmt *st;
+    int ret = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT status, COUNT(*) FROM alerts GROUP BY status", -1, &st, NULL) !=
+        SQLITE_OK) {
+        db_error(err, s->db, "count alerts");
+        ret = -1;
+    } else {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(st, 0);
+            for (int i = 0; i < 4; i++)
+                if (name && strcmp(name, st_names[i]) == 0) counts[i] = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+    }
+    cp_store_unlock(s);
+    return ret;
+}
+
+/* ------------------------------------------------------------ keys */
+
+int cp_case_party_key(cp_text_norm *t, const char *name, size_t len, char *out, size_t cap, cp_error *err) {
+    cp_words *w = malloc(sizeof *w);
+    if (!w) {
+        cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+        return -1;
+    }
+    if (cp_text_words(t, name, len, 4096, w, err) != 0) {
+        free(w);
+        return -1;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        size_t l = w->len[i];
+        if (o + l + 2 > cap) {
+            free(w);
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "party", "party key buffer too small");
+            return -1;
+        }
+        if (o) out[o++] = ' ';
+        memcpy(out + o, w->buf + w->off[i], l);
+        o += l;
+    }
+    free(w);
+    if (o == 0) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "party", "party name has no letters or digits");
+        return -1;
+    }
+    out[o] = 0;
+    return 0;
+}
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s) {
+    size_t l = s ? strlen(s) : 0;
+    if (b->oom) return;
+    if (b->n + l + 2 > b->cap) {
+        size_t nc = (b->cap ? b->cap * 2 : 256) + l;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, s ? s : "", l);
+    b->n += l;
+    b->p[b->n++] = '\x1f'; /* unit separator between fields */
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int cp_case_entity_hash(const cp_entity *e, char hex[65]) {
+    size_t n = 2 + (size_t)e->n_names + e->n_programs + e->n_facts + e->n_relations;
+    char **lines = calloc(n, sizeof *lines);
+    if (!lines) return -1;
+    size_t k = 0;
+    int oom = 0;
+    char num[16];
+    for (size_t i = 0; i < n && !oom; i++) {
+        sbuf b = {0};
+        if (i == 0) {
+            sb_put(&b, "id");
+            sb_put(&b, e->id);
+        } else if (i == 1) {
+            sb_put(&b, "schema");
+            sb_put(&b, cp_schema_name(e->schema));
+        } else if (i < 2 + e->n_names) {
+            const cp_name *nm = &e->names[i - 2];
+            sb_put(&b, i == 2 ? "name0" : "name");
+            sb_put(&b, nm->text);
+            sb_put(&b, cp_name_kind_name(nm->kind));
+            sb_put(&b, nm->lang);
+        } else if (i < 2 + (size_t)e->n_names + e->n_programs) {
+            sb_put(&b, "program");
+            sb_put(&b, e->programs[i - 2 - e->n_names]);
+        } else if (i < 2 + (size_t)e->n_names + e->n_programs + e->n_facts) {
+            const cp_fact *f = &e->facts[i - 2 - e->n_names - e->n_programs];
+            sb_put(&b, "fact");
+            sb_put(&b, cp_fact_type_name(f->type));
+            sb_put(&b, f->value);
+            sb_put(&b, f->detail);
+        } else {
+            const cp_relation *r = &e->relations[i - 2 - e->n_names - e->n_programs - e->n_facts];
+            sb_put(&b, "relation");
+            snprintf(num, sizeof num, "%d", (int)r->type);
+            sb_put(&b, num);
+            sb_put(&b, r->target);
+            sb_put(&b, r->detail);
+        }
+        if (b.oom) {
+            free(b.p);
+            oom = 1;
+            break;
+        }
+        b.p[b.n - 1] = 0;
+        lines[k++] = b.p;
+    }
+    int ret = -1;
+    if (!oom) {
+        qsort(lines, k, sizeof *lines, cmp_str);
+        sbuf all = {0};
+        for (size_t i = 0; i < k; i++) sb_put(&all, lines[i]);
+        if (!all.oom) {
+            cp_sha256_hex(all.p, all.n, hex);
+            ret = 0;
+        }
+        free(all.p);
+    }
+    for (size_t i = 0; i < k; i++) free(lines[i]);
+    free(lines);
+    return ret;
+}
