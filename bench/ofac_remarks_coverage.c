@@ -81,6 +81,13 @@ int main(int argc, char **argv) {
                 if (en->facts[k].type == CP_FACT_REMARK && !en->facts[k].detail)
                     printf("UNPARSED %s\t%s\n", en->id, en->facts[k].value);
         }
+    const char *dtype = getenv("CP_DUMP_TYPE"); /* print every fact of this type (e.g. "dob") */
+    for (size_t e = 0; dtype && e < cp_list_count(l); e++) {
+        const cp_entity *en = cp_list_entity(l, e);
+        for (uint32_t k = 0; k < en->n_facts; k++)
+            if (strcmp(cp_fact_type_name(en->facts[k].type), dtype) == 0)
+                printf("%s\t%s\t%s\n", en->id, en->facts[k].value, en->facts[k].detail ? en->facts[k].detail : "");
+    }
     const char *dump = getenv("CP_DUMP"); /* comma-separated source ids to print */
     for (size_t e = 0; dump && e < cp_list_count(l); e++) {
         const cp_entity *en = cp_list_entity(l, e);

@@ -140,6 +140,8 @@ static const rule RULES[] = {
     {"File Number", A_ID, CP_FACT_REGISTRATION, D_LABEL},
     {"Vessel Registration Identification", A_ID, CP_FACT_REGISTRATION, D_LABEL},
     {"Afghan Money Service Provider License Number", A_ID, CP_FACT_REGISTRATION, D_LABEL},
+    {"Russian State Individual Business Registration Number Pattern (OGRNIP)", A_ID, CP_FACT_REGISTRATION,
+     D_LABEL},
     {"MSB Registration Number", A_ID, CP_FACT_REGISTRATION, D_LABEL},
     {"Legal Entity Number", A_ID, CP_FACT_LEI, D_LABEL},
     /* other identifiers */
@@ -152,14 +154,16 @@ static const rule RULES[] = {
     {"Pilot License Number", A_ID, CP_FACT_OTHER_ID, D_LABEL},
     {"Immigration No.", A_ID, CP_FACT_OTHER_ID, D_LABEL},
     {"SRE Permit No.", A_ID, CP_FACT_OTHER_ID, D_LABEL},
-    {"Equity Ticker", A_ID, CP_FACT_OTHER_ID, D_LABEL},
+    {"Equity Ticker", A_TEXT, CP_FACT_OTHER_ID, D_LABEL},
     {"Issuer Name", A_TEXT, CP_FACT_OTHER_ID, D_LABEL},
+    {"Registration Country", A_TEXT, CP_FACT_COUNTRY, D_LABEL},
+    {"Registration Certificate Number", A_ID, CP_FACT_REGISTRATION, D_LABEL},
     {"SWIFT/BIC", A_TEXT, CP_FACT_BIC, D_NONE},
     /* vessels */
-    {"IMO", A_TEXT, CP_FACT_IMO, D_LABEL},
-    {"Vessel Registration Identification IMO", A_TEXT, CP_FACT_IMO, D_LABEL},
-    {"Identification Number IMO", A_TEXT, CP_FACT_IMO, D_LABEL},
-    {"Company Number IMO", A_TEXT, CP_FACT_IMO, D_LABEL},
+    {"IMO", A_ID, CP_FACT_IMO, D_LABEL},
+    {"Vessel Registration Identification IMO", A_ID, CP_FACT_IMO, D_LABEL},
+    {"Identification Number IMO", A_ID, CP_FACT_IMO, D_LABEL},
+    {"Company Number IMO", A_ID, CP_FACT_IMO, D_LABEL},
     {"MMSI", A_TEXT, CP_FACT_MMSI, D_NONE},
     {"Former Vessel Flag", A_TEXT, CP_FACT_FLAG, D_LABEL},
     {"Other Vessel Flag", A_TEXT, CP_FACT_FLAG, D_LABEL},
@@ -552,8 +556,10 @@ static int do_programs(const cp_ofac_remarks_ctx *c, span s, int *ok) {
 static long match_rule(span s) {
     long best = -1;
     size_t best_n = 0;
+    if (!s.n) return -1;
     for (size_t i = 0; i < N_RULES; i++) {
         const char *lb = RULES[i].label;
+        if (((lb[0] ^ s.p[0]) & ~0x20) != 0) continue; /* quick first-letter check (ASCII case) */
         size_t n = strlen(lb);
         if (n <= best_n || s.n < n || strncasecmp(s.p, lb, n) != 0) continue;
         if (s.n > n && is_alnum(lb[n - 1]) && (is_alnum(s.p[n]) || s.p[n] == '\'' || s.p[n] == '-' ||
