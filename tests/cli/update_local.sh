@@ -167,6 +167,13 @@ expect_in "$tmp/err" "un-sc              updated    2026-03-01 -> 2026-03-09" "s
 [ "$(readlink "$tmp/state/current")" = "snapshots/000002" ] || fail "current not at 000002"
 [ "$(active_un)" = '"version": "2026-03-09"' ] || fail "lists after second update: $(active_un)"
 
+# --- 12. one update at a time per state dir
+if command -v flock > /dev/null; then
+    flock "$tmp/state/lock" sh -c "\"$CHOKEPOINT\" lists update --mirror $url/good > \"$tmp/out\" 2> \"$tmp/err\"; echo \$? > \"$tmp/rc\""
+    [ "$(rc)" = 74 ] || fail "locked: exit $(rc)"
+    expect_in "$tmp/err" "another 'lists update' is running on this state directory" "locked"
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1
