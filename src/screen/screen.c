@@ -440,11 +440,7 @@ static void screen_party(sctx *c, const cp_party *pt) {
     int side = side_of_role(c, pt->role);
     const char *field = pt->field ? pt->field : cp_party_role_name(pt->role);
     /* name */
-    if (pt->name) {
-        cp_schema sch = pt->schema;
-        if (sch == CP_SCHEMA_ANY && side == SIDE_BANK) sch = CP_SCHEMA_ORGANIZATION;
-        search_name(c, field, pt->name, sch, pt->country, pt->dob, c->p->review, pt->offset, "party name");
-    }
+    size_t geo_before = c->n_geo;
     /* BIC: listed identifier, country */
     if (pt->bic) {
         char cc[3];
@@ -490,6 +486,16 @@ static void screen_party(sctx *c, const cp_party *pt) {
         for (size_t i = 0; i < n; i++)
             add_geo(c, ph[i].place->cc, ph[i].place->region, field, addr[k] + ph[i].start, ph[i].end - ph[i].start,
                     (int)pt->role, side, pt->offset);
+    }
+    /* name, with the party's country (structured, else from its address) as
+     * secondary evidence for the search */
+    if (pt->name) {
+        cp_schema sch = pt->schema;
+        if (sch == CP_SCHEMA_ANY && side == SIDE_BANK) sch = CP_SCHEMA_ORGANIZATION;
+        const char *cc = pt->country;
+        for (size_t i = geo_before; !cc && i < c->n_geo; i++)
+            if (c->geo[i].role == (int)pt->role && c->geo[i].field == field) cc = c->geo[i].cc;
+        search_name(c, field, pt->name, sch, cc, pt->dob, c->p->review, pt->offset, "party name");
     }
 }
 
