@@ -452,7 +452,10 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
     y->pen_unmatched_c = pen_mc + pen_contra / 2;
     if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = 0.08;
-    if (strong_aligned == 0) y->pen_weak_only = 0.5;
+    /* weak tokens never carry a match alone, unless the two names are the
+     * same words throughout (a list name made only of common words, exactly) */
+    if (strong_aligned == 0 && !(all_exact && Uq + Uq_legal + Nq == 0 && Uc + Uc_legal + Nc == 0))
+        y->pen_weak_only = 0.5;
     size_t c_nonlegal = 0;
     for (size_t j = 0; j < nc; j++) c_nonlegal += !(c->flags[j] & CP_TOK_LEGAL);
     if (c_nonlegal == 1 && q->n_strong >= 2) y->pen_short_list = 0.12;
