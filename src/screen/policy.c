@@ -308,6 +308,10 @@ cp_policy *cp_policy_parse(const char *text, size_t len, const char *name, cp_er
         perr(&c, "review", "review threshold %.2f is above the block threshold %.2f", p->review, p->block);
         goto fail;
     }
+    if (!strcmp(p->name, "builtin") && name) {   /* no [policy] name: the file's base name */
+        const char *b = strrchr(name, '/');
+        snprintf(p->name, sizeof p->name, "%s", b ? b + 1 : name);
+    }
     {
         char hex[65];
         cp_sha256_hex(text, len, hex);
