@@ -60,6 +60,18 @@ int main(int argc, char **argv) {
     printf("remark clauses %zu, typed %zu (%.2f%%), left as CP_FACT_REMARK (not understood) %zu (%.2f%%)\n", st.clauses,
            st.clauses - st.unparsed, st.clauses ? 100.0 * (double)(st.clauses - st.unparsed) / (double)st.clauses : 0.0,
            st.unparsed, st.clauses ? 100.0 * (double)st.unparsed / (double)st.clauses : 0.0);
+    size_t rel_ids = 0, rel_names = 0;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s:", cp_list_id(l));
+    for (size_t e = 0; e < cp_list_count(l); e++) {
+        const cp_entity *en = cp_list_entity(l, e);
+        for (uint32_t k = 0; k < en->n_relations; k++) {
+            if (en->relations[k].type != CP_REL_LINKED_TO) continue;
+            if (strncmp(en->relations[k].target, prefix, strlen(prefix)) == 0) rel_ids++;
+            else rel_names++;
+        }
+    }
+    printf("Linked To relations: %zu resolved to an entity id, %zu left as a name\n", rel_ids, rel_names);
     /* rules by count */
     size_t n = cp_ofac_rule_count();
     size_t *idx = malloc(n * sizeof *idx);

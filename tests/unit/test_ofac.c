@@ -492,6 +492,63 @@ static void remarks_clauses(void **state) {
     cp_list_free(l);
 }
 
+/* tests/cases/ofac_remarks.tsv: clause -> exactly one expected item */
+static void ofac_remarks_golden(void **state) {
+    (void)state;
+    cp_bytes b;
+    cp_error err;
+    if (cp_read_file("tests/cases/ofac_remarks.tsv", 0, &b, &err) < 0) fail_msg("%s", err.message);
+    size_t ncases = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || !line[0]) continue;
+        char *col[5] = {0};
+        char *p = line;
+        for (int i = 0; i < 5 && p; i++) {
+            col[i] = p;
+            p = strchr(p, '\t');
+            if (p) *p++ = '\0';
+        }
+        if (!col[3]) fail_msg("bad case line: %s", line);
+        const char *clause = col[0], *kind = col[1], *value = col[2];
+        const char *detail = strcmp(col[3], "-") == 0 ? NULL : col[3];
+        cp_list *l = cp_list_new("t");
+        long e = cp_list_add_entity(l, "1", 1, CP_SCHEMA_ANY);
+        cp_ofac_remarks_ctx c = {l, e, NULL, NULL, NULL};
+        assert_int_equal(cp_ofac_parse_remarks(&c, clause, strlen(clause)), 0);
+        assert_int_equal(cp_list_finalize(l), 0);
+        const cp_entity *x = cp_list_entity(l, 0);
+        uint32_t items = x->n_names + x->n_facts + x->n_relations + x->n_programs;
+        int ok = 0;
+        if (strncmp(kind, "name:", 5) == 0) {
+            for (uint32_t i = 0; i < x->n_names; i++)
+                ok |= strcmp(cp_name_kind_name(x->names[i].kind), kind + 5) == 0 && strcmp(x->names[i].text, value) == 0;
+        } else if (strcmp(kind, "rel:linked_to") == 0) {
+            ok = has_rel(x, CP_REL_LINKED_TO, value, detail);
+        } else if (strcmp(kind, "program") == 0) {
+            ok = has_program(x, value);
+        } else {
+            for (uint32_t i = 0; i < x->n_facts; i++) {
+                const cp_fact *f = &x->facts[i];
+                if (strcmp(cp_fact_type_name(f->type), kind) != 0 || strcmp(f->value, value) != 0) continue;
+                ok |= !detail ? !f->detail : (f->detail && strcmp(f->detail, detail) == 0);
+            }
+        }
+        if (!ok || items != 1) {
+            char got[512] = "";
+            if (x->n_facts)
+                snprintf(got, sizeof got, "%s \"%s\" [%s]", cp_fact_type_name(x->facts[0].type), x->facts[0].value,
+                         x->facts[0].detail ? x->facts[0].detail : "-");
+            fail_msg("case \"%s\": expected %s \"%s\" [%s], got %u items; first fact: %s", clause, kind, value,
+                     detail ? detail : "-", items, got);
+        }
+        cp_list_free(l);
+        ncases++;
+    }
+    assert_true(ncases >= 50);
+    free(b.data);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sdn_counts),          cmocka_unit_test(sdn_dangling),
@@ -504,6 +561,7 @@ int main(void) {
         cmocka_unit_test(nonsdn_counts),       cmocka_unit_test(fixture_malformed),
         cmocka_unit_test(missing_primary),     cmocka_unit_test(not_ofac),
         cmocka_unit_test(date_parser),         cmocka_unit_test(remarks_clauses),
+        cmocka_unit_test(ofac_remarks_golden),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
