@@ -70,29 +70,41 @@ typedef struct loader {
     cp_slice raw[MAX_COLS];  /* fields as published (converted, untrimmed) */
 } loader;
 
-/* 1 when the whole buffer is well-formed UTF-8 (RFC 3629: no overlongs,
- * no surrogates, at most U+10FFFF). */
-static int valid_utf8(const unsigned char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t k;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07u; }
-        else return 0;
-        if (n - i <= k) return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80) return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3Fu);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        i += k + 1;
+/* Length (2..4) of the well-formed UTF-8 sequence starting with a
+ * non-ASCII byte at s[0..n), or 0 (RFC 3629: no overlongs, no surrogates,
+ * at most U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    size_t k;
+    unsigned cp;
+    if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1Fu; }
+    else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0Fu; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07u; }
+    else return 0;
+    if (n <= k) return 0;
+    for (size_t j = 1; j <= k; j++) {
+        if ((s[j] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[j] & 0x3Fu);
     }
-    return 1;
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k + 1;
+}
+
+/* Encoding of a whole file: 1 (UTF-8) when it has no byte that breaks
+ * UTF-8, or more well-formed multi-byte sequences than broken bytes (a
+ * UTF-8 file with a few corrupt bytes: those rows are then errors instead of
+ * the whole file being misread); else 0 (Windows-1252, OFAC's documented
+ * charset). Pure ASCII is UTF-8 (and 1252) alike. */
+static int detect_utf8(const unsigned char *s, size_t n) {
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) { i++; continue; }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k) { good++; i += k; }
+        else { bad++; i++; }
+    }
+    return bad == 0 || good > bad;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
@@ -113,8 +125,10 @@ static int conv_put(loader *ld, const char *s, size_t n) {
     return 0;
 }
 
-/* Appends field bytes converted to UTF-8 (from UTF-8 when utf8, else from
- * Windows-1252). Returns 0, -1 on OOM, 1 on an invalid byte (*pos, *byte). */
+/* Appends field bytes converted to UTF-8 (checked UTF-8 when utf8, else
+ * from Windows-1252). Returns 0, -1 on OOM, 1 on an invalid byte (*pos,
+ * *byte): a control character other than TAB/CR/LF, a byte undefined in
+ * Windows-1252, or (utf8) a byte that breaks UTF-8. */
 static int conv_field(loader *ld, const char *p, size_t n, int utf8, size_t *pos, unsigned *byte) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
@@ -123,8 +137,19 @@ static int conv_field(loader *ld, const char *p, size_t n, int utf8, size_t *pos
             *byte = c;
             return 1;
         }
-        if (c < 0x80 || utf8) {
+        if (c < 0x80) {
             if (conv_put(ld, (const char *)&p[i], 1) < 0) return -1;
+            continue;
+        }
+        if (utf8) {
+            size_t k = utf8_seq((const unsigned char *)p + i, n - i);
+            if (!k) {
+                *pos = i;
+                *byte = c;
+                return 1;
+            }
+            if (conv_put(ld, p + i, k) < 0) return -1;
+            i += k - 1;
             continue;
         }
         unsigned cp = c >= 0xA0 ? c : CP1252_HI[c - 0x80];
@@ -180,7 +205,7 @@ static void ofile_open(ofile *of, const cp_list_file *f, int role) {
     }
     of->f = f;
     of->role = role;
-    of->utf8 = valid_utf8((const unsigned char *)f->data, len);
+    of->utf8 = detect_utf8((const unsigned char *)f->data, len);
     cp_csv_init(&of->csv, f->data, len, ',', f->name ? f->name : ROLE_NAMES[role]);
 }
 
@@ -242,7 +267,9 @@ static int next_row(loader *ld, ofile *of, cp_error *err) {
             if (c > 0) {
                 cp_diag_errorf(ld->diag, CP_ERR_FORMAT, file, r->line, r->offset, cols[i],
                                "invalid byte 0x%02X at byte %zu of the field (%s); row skipped", byte, pos,
-                               byte < 0x80 ? "control character" : "undefined in Windows-1252");
+                               byte < 0x80 ? "control character"
+                               : of->utf8   ? "not well-formed UTF-8 (file read as UTF-8)"
+                                            : "undefined in Windows-1252");
                 bad = 1;
             }
         }

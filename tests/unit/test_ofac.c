@@ -424,6 +424,28 @@ static void fixture_malformed(void **state) {
     loaded_free(r);
 }
 
+/* Encoding detection. Rows 536 and 480 of sdn.csv, modified (the bundled
+ * files are ASCII): a file that is UTF-8 apart from one broken byte is read
+ * as UTF-8 and only the broken row is an error. */
+static void utf8_file_with_bad_byte(void **state) {
+    (void)state;
+    const char *data = "536,\"CIM\xC3\x89X IB\xC3\x89RICA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+                       "480,\"CEC\xC3OEX, S.A.\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    cp_list *l = cp_list_new("us-ofac-sdn");
+    cp_list_file f = {"primary", "sdn.csv", data, strlen(data)};
+    cp_error err;
+    assert_int_equal(cp_load_ofac_csv(l, &f, 1, &err), 0);
+    assert_int_equal(cp_list_finalize(l), 0);
+    assert_int_equal(cp_list_count(l), 1);
+    assert_string_equal(ent(l, "536")->names[0].text, "CIM\xC3\x89X IB\xC3\x89RICA");
+    cp_diag *d = cp_list_diag(l);
+    assert_int_equal(d->errors, 1);
+    assert_int_equal(d->first_errors[0].line, 2);
+    assert_string_equal(d->first_errors[0].field, "SDN_Name");
+    assert_non_null(strstr(d->first_errors[0].message, "UTF-8"));
+    cp_list_free(l);
+}
+
 static void missing_primary(void **state) {
     (void)state;
     cp_list *l = cp_list_new("x");
@@ -559,7 +581,7 @@ int main(void) {
         cmocka_unit_test(sdn_inn_ogrn),        cmocka_unit_test(sdn_aircraft),
         cmocka_unit_test(sdn_dates_and_passport), cmocka_unit_test(sdn_comments_join),
         cmocka_unit_test(nonsdn_counts),       cmocka_unit_test(fixture_malformed),
-        cmocka_unit_test(missing_primary),     cmocka_unit_test(not_ofac),
+        cmocka_unit_test(utf8_file_with_bad_byte), cmocka_unit_test(missing_primary),     cmocka_unit_test(not_ofac),
         cmocka_unit_test(date_parser),         cmocka_unit_test(remarks_clauses),
         cmocka_unit_test(ofac_remarks_golden),
     };
