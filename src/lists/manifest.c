@@ -182,9 +182,20 @@ cp_manifest *cp_manifest_read(const char *dir, const char *expect_id, cp_error *
     }
     cp_bytes b;
     if (cp_read_file(path, MANIFEST_MAX_BYTES, &b, err) < 0) return NULL;
-    json_error_t je;
-    json_t *root = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+    cp_manifest *m = cp_manifest_parse(b.data, b.len, path, expect_id, err);
     free(b.data);
+    return m;
+}
+
+cp_manifest *cp_manifest_parse(const char *data, size_t len, const char *path, const char *expect_id,
+                               cp_error *err) {
+    if (!path) path = "manifest.json";
+    if (len > MANIFEST_MAX_BYTES) {
+        cp_error_set(err, CP_ERR_MANIFEST, path, 0, -1, NULL, "larger than %d bytes", MANIFEST_MAX_BYTES);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         cp_error_set(err, CP_ERR_MANIFEST, path, je.line, je.position, NULL, "invalid JSON: %s (column %d)",
                      je.text, je.column);

@@ -59,6 +59,10 @@ typedef struct cp_manifest {
  * line and column, a missing or ill-typed key named in err->field, a path
  * that leaves the directory, a malformed sha256, an unknown format). */
 cp_manifest *cp_manifest_read(const char *dir, const char *expect_id, cp_error *err);
+/* The same on an in-memory manifest (data[len], need not be NUL-terminated;
+ * at most 1 MiB); `path` (may be NULL) names it in errors. */
+cp_manifest *cp_manifest_parse(const char *data, size_t len, const char *path, const char *expect_id,
+                               cp_error *err);
 void cp_manifest_free(cp_manifest *m);
 
 /* Combined digest of a list: SHA-256 (hex) of the text
