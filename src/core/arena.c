@@ -11,9 +11,12 @@ typedef struct cp_block {
 struct cp_arena {
     cp_block *head;
     size_t total;
+    size_t next_block;   /* size of the next regular block: 4 KiB doubling to 1 MiB */
 };
 
-enum { CP_ARENA_BLOCK = 1u << 20 };
+/* Blocks start small so that a per-request arena costs little, and grow to
+ * CP_ARENA_BLOCK so that a list snapshot needs few mallocs. */
+enum { CP_ARENA_FIRST = 4096, CP_ARENA_BLOCK = 1u << 20 };
 
 cp_arena *cp_arena_new(void) { return calloc(1, sizeof(cp_arena)); }
 
@@ -33,12 +36,15 @@ void *cp_arena_alloc(cp_arena *a, size_t size) {
     if (need < size) return NULL;
     cp_block *b = a->head;
     if (!b || b->cap - b->used < need) {
-        size_t cap = need > CP_ARENA_BLOCK / 4 ? need : CP_ARENA_BLOCK;
+        if (a->next_block < CP_ARENA_FIRST) a->next_block = CP_ARENA_FIRST;
+        size_t regular = a->next_block;
+        size_t cap = need > regular / 4 ? need : regular;
+        if (cap == regular && regular < CP_ARENA_BLOCK) a->next_block = regular * 2;
         cp_block *nb = malloc(sizeof(cp_block) + cap);
         if (!nb) return NULL;
         nb->cap = cap;
         nb->used = 0;
-        if (b && need > CP_ARENA_BLOCK / 4) { /* big: keep filling the current block */
+        if (b && need > regular / 4) { /* big: keep filling the current block */
             nb->next = b->next;
             b->next = nb;
         } else {
