@@ -480,6 +480,18 @@ static void prune(const char *snaps, const char *active_name, int keep) {
     }
 }
 
+static void remove_leftovers(const char *dir, const char *prefix) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    char path[PATH_MAX];
+    size_t pl = strlen(prefix);
+    while ((de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, prefix, pl) == 0 && pfmt(path, sizeof path, "%s/%s", dir, de->d_name) == 0)
+            rm_rf(path);
+    closedir(d);
+}
+
 int cp_update_run(const cp_update_opts *opts, cp_update_result *res, cp_error *err) {
     static const cp_update_opts defaults = {0};
     const cp_update_opts *o = opts ? opts : &defaults;
@@ -508,6 +520,11 @@ int cp_update_run(const cp_update_opts *opts, cp_update_result *res, cp_error *e
                      lockfd < 0 ? strerror(errno) : "another 'lists update' is running on this state directory");
         goto done;
     }
+
+    /* Leftovers of an update that was killed (we hold the lock, so no other
+     * update is running): staging dirs and temporary links. */
+    remove_leftovers(snaps, ".staging-");
+    remove_leftovers(state, ".current.");
 
     /* The snapshot we start from. */
     struct stat st;

@@ -167,7 +167,14 @@ expect_in "$tmp/err" "un-sc              updated    2026-03-01 -> 2026-03-09" "s
 [ "$(readlink "$tmp/state/current")" = "snapshots/000002" ] || fail "current not at 000002"
 [ "$(active_un)" = '"version": "2026-03-09"' ] || fail "lists after second update: $(active_un)"
 
-# --- 12. one update at a time per state dir
+# --- 12. leftovers of a killed update are cleaned by the next one
+mkdir -p "$tmp/state/snapshots/.staging-killed/un-sc" && ln -s snapshots/000001 "$tmp/state/.current.99999"
+update2 --mirror "$url/good"
+[ "$(rc)" = 0 ] || fail "after a killed update: exit $(rc)"
+[ ! -e "$tmp/state/snapshots/.staging-killed" ] || fail "stale staging dir not removed"
+[ ! -L "$tmp/state/.current.99999" ] || fail "stale link not removed"
+
+# --- 13. one update at a time per state dir
 if command -v flock > /dev/null; then
     flock "$tmp/state/lock" sh -c "\"$CHOKEPOINT\" lists update --mirror $url/good > \"$tmp/out\" 2> \"$tmp/err\"; echo \$? > \"$tmp/rc\""
     [ "$(rc)" = 74 ] || fail "locked: exit $(rc)"
