@@ -9,6 +9,8 @@ int cp_cli_search(int argc, char **argv);
 int cp_cli_compare(int argc, char **argv);
 int cp_cli_lists(int argc, char **argv);
 int cp_cli_screen(int argc, char **argv);
+int cp_cli_serve(int argc, char **argv);
+int cp_cli_audit(int argc, char **argv);
 
 /* Shared by subcommands: load the engine from --data DIR / $CHOKEPOINT_DATA /
  * the bundled snapshot, with a progress bar on a terminal. NULL after

@@ -12,6 +12,8 @@ static const struct {
     {"compare", cp_cli_compare, "score two names against each other"},
     {"lists", cp_cli_lists, "show the loaded lists; 'lists update' downloads new ones"},
     {"screen", cp_cli_screen, "screen payments and letters of credit: PASS / REVIEW / BLOCK"},
+    {"serve", cp_cli_serve, "HTTP API: screening, search, alerts with four-eyes review"},
+    {"audit", cp_cli_audit, "verify or list the hash-chained audit log of the case store"},
 };
 
 static void usage(FILE *f) {
