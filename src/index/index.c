@@ -117,6 +117,14 @@ static size_t name_keys(const cp_pname *pn, uint64_t *buf) {
                 memcpy(tmp + lt, pn->tokens[i + 1], l2);
                 buf[n++] = cp_idx_key(CP_IDX_NS_TOKEN, tmp, lt + l2);
             }
+            if (pn->keys && pn->keys[i] && pn->keys[i + 1]) {
+                size_t k1 = strlen(pn->keys[i]), k2 = strlen(pn->keys[i + 1]);
+                if (k1 + k2 < sizeof tmp) {
+                    memcpy(tmp, pn->keys[i], k1);
+                    memcpy(tmp + k1, pn->keys[i + 1], k2);
+                    buf[n++] = cp_idx_key(CP_IDX_NS_PHON, tmp, k1 + k2);
+                }
+            }
         }
     }
     qsort(buf, n, sizeof *buf, cmp_u64);

@@ -18,7 +18,7 @@
 /* Retrieval tuning (see docs/index.md, measured with bench/quality.c). */
 enum {
     CP_S_MAX_LOOKUPS = 1024,   /* posting lookups per query */
-    CP_S_CAND_NAMES = 64,      /* names scored per query at most (best retrieval weight) */
+    CP_S_CAND_NAMES = 32,      /* names scored per query at most (best retrieval weight) */
     CP_S_MIN_SEED = 200,       /* frequent keys may still seed candidates while fewer are touched */
     CP_S_DF_SEED = 3000,       /* keys with df above this only add weight to touched names */
     CP_S_MAX_EXPL = 12,        /* explanation lines per result */
@@ -196,30 +196,34 @@ oom:
 
 /* ------------------------------------------------------------------ searcher */
 
+/* Per-name retrieval state of the current query. */
+struct acc_cell {
+    uint32_t gen;    /* query generation in which the cell is valid */
+    uint16_t slot;   /* last query slot credited (token index + 1) */
+    uint16_t pad;
+    float acc;       /* retrieval weight accumulated */
+    float cur;       /* weight credited to `slot` so far */
+};
+
 struct cp_searcher {
     const cp_engine *e;
     const cp_index *ix;
     cp_normalizer *norm;
     cp_arena *qa;            /* query preparation; recycled when it grows */
     size_t n_names;
-    float *acc;              /* per name: retrieval weight of this query */
-    float *cur;              /* per name: weight credited to the current slot */
-    uint32_t *gen;           /* per name: query generation in which acc is valid */
-    uint16_t *slot;          /* per name: last slot credited (+1) */
+    struct acc_cell *cell;   /* per name: retrieval accumulator (one cache line touch per posting) */
     uint32_t *touched;       /* names touched this query */
     size_t n_touched;
     uint32_t qgen;
     unsigned char *list_ok;  /* per list: selected for this query */
+    cp_name_why whys[CP_S_CAND_NAMES]; /* explanation of each scored candidate name */
 };
 
 void cp_searcher_free(cp_searcher *s) {
     if (!s) return;
     cp_normalizer_free(s->norm);
     cp_arena_free(s->qa);
-    free(s->acc);
-    free(s->cur);
-    free(s->gen);
-    free(s->slot);
+    free(s->cell);
     free(s->touched);
     free(s->list_ok);
     free(s);
@@ -236,14 +240,11 @@ cp_searcher *cp_searcher_new(const cp_engine *e, cp_error *err) {
     s->ix = e->index;
     s->n_names = cp_index_name_count(s->ix);
     size_t n = s->n_names ? s->n_names : 1;
-    s->acc = malloc(n * sizeof *s->acc);
-    s->cur = malloc(n * sizeof *s->cur);
-    s->gen = calloc(n, sizeof *s->gen);
-    s->slot = calloc(n, sizeof *s->slot);
+    s->cell = calloc(n, sizeof *s->cell);
     s->touched = malloc(n * sizeof *s->touched);
     s->list_ok = calloc(e->n_lists + 1, 1);
     s->qa = cp_arena_new();
-    if (!s->acc || !s->cur || !s->gen || !s->slot || !s->touched || !s->list_ok || !s->qa) goto oom;
+    if (!s->cell || !s->touched || !s->list_ok || !s->qa) goto oom;
     if (!(s->norm = cp_normalizer_new(err))) {
         cp_searcher_free(s);
         return NULL;
@@ -274,8 +275,8 @@ static void add_lookup(const cp_searcher *s, lookup *lk, size_t *n, int ns, cons
                        uint16_t slot, float factor) {
     if (*n >= CP_S_MAX_LOOKUPS) return;
     uint64_t key = cp_idx_key(ns, t, len);
-    for (size_t i = 0; i < *n; i++) /* same key for the same slot: keep the better factor */
-        if (lk[i].key == key && lk[i].slot == slot) {
+    for (size_t i = *n; i-- > 0 && lk[i].slot == slot;) /* same key, same slot: keep the better factor */
+        if (lk[i].key == key) {
             if (factor > lk[i].w) lk[i].w = factor;
             return;
         }
@@ -301,10 +302,14 @@ static size_t query_lookups(const cp_searcher *s, const cp_pname *pn, lookup *lk
         size_t lt = pn->tok_len[i];
         uint16_t slot = (uint16_t)(i + 1);
         float weak = (pn->flags[i] & CP_TOK_WEAK) ? 0.3f : 1.0f;
+        size_t before = n;
         add_lookup(s, lk, &n, CP_IDX_NS_TOKEN, t, lt, slot, 1.0f * weak);
+        int known = n > before; /* the token itself is in the index */
         if (pn->keys && pn->keys[i])
             add_lookup(s, lk, &n, CP_IDX_NS_PHON, pn->keys[i], strlen(pn->keys[i]), slot, 0.9f * weak);
-        if (lt >= CP_IDX_DEL_MIN - 1 && lt <= CP_IDX_DEL_MAX + 1 && !(pn->flags[i] & CP_TOK_NUMBER)) {
+        /* One-edit variants: only for tokens not in the index as written
+         * (a listed token's spelling variants share its phonetic key). */
+        if (!known && lt >= CP_IDX_DEL_MIN - 1 && lt <= CP_IDX_DEL_MAX + 1 && !(pn->flags[i] & CP_TOK_NUMBER)) {
             add_lookup(s, lk, &n, CP_IDX_NS_VAR, t, lt, slot, 0.8f * weak);
             if (lt >= CP_IDX_DEL_MIN)
                 for (size_t d = 0; d < lt; d++) {
@@ -321,6 +326,14 @@ static size_t query_lookups(const cp_searcher *s, const cp_pname *pn, lookup *lk
                 memcpy(tmp + lt, pn->tokens[i + 1], l2);
                 /* a joined token answers for both query tokens: credit it twice */
                 add_lookup(s, lk, &n, CP_IDX_NS_TOKEN, tmp, lt + l2, slot, 1.6f);
+            }
+            if (pn->keys && pn->keys[i] && pn->keys[i + 1]) {
+                size_t k1 = strlen(pn->keys[i]), k2 = strlen(pn->keys[i + 1]);
+                if (k1 + k2 < sizeof tmp) {
+                    memcpy(tmp, pn->keys[i], k1);
+                    memcpy(tmp + k1, pn->keys[i + 1], k2);
+                    add_lookup(s, lk, &n, CP_IDX_NS_PHON, tmp, k1 + k2, slot, 1.4f);
+                }
             }
         }
     }
@@ -352,21 +365,22 @@ static void retrieve(cp_searcher *s, const lookup *lk, size_t n, int filter) {
         uint16_t sl = lk[i].slot;
         for (uint32_t k = 0; k < lk[i].df; k++) {
             uint32_t id = p[k];
-            if (s->gen[id] != g) {
+            struct acc_cell *c = &s->cell[id];
+            if (c->gen != g) {
                 if (!seed) continue;
                 if (filter && !s->list_ok[cp_index_name(s->ix, id)->list]) continue;
-                s->gen[id] = g;
-                s->acc[id] = w;
-                s->cur[id] = w;
-                s->slot[id] = sl;
+                c->gen = g;
+                c->acc = w;
+                c->cur = w;
+                c->slot = sl;
                 s->touched[s->n_touched++] = id;
-            } else if (s->slot[id] != sl) {
-                s->slot[id] = sl;
-                s->cur[id] = w;
-                s->acc[id] += w;
-            } else if (w > s->cur[id]) {
-                s->acc[id] += w - s->cur[id];
-                s->cur[id] = w;
+            } else if (c->slot != sl) {
+                c->slot = sl;
+                c->cur = w;
+                c->acc += w;
+            } else if (w > c->cur) {
+                c->acc += w - c->cur;
+                c->cur = w;
             }
         }
     }
@@ -423,6 +437,7 @@ typedef struct hit {
     int id_match;          /* identifier matched */
     const char *id_fact;   /* the matching fact value */
     cp_fact_type id_type;
+    int why;               /* index into cp_searcher.whys of the best name's explanation, -1: none */
 } hit;
 
 static int cmp_hit_ent(const void *a, const void *b) {
@@ -707,7 +722,7 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
     /* Candidate retrieval. */
     s->qgen++;
     if (s->qgen == 0) { /* wrapped: reset stamps */
-        memset(s->gen, 0, s->n_names * sizeof *s->gen);
+        for (size_t i = 0; i < s->n_names; i++) s->cell[i].gen = 0;
         s->qgen = 1;
     }
     s->n_touched = 0;
@@ -718,7 +733,7 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
     size_t nh = 0;
     float floor_w = (float)(CP_S_MIN_COVERAGE * query_weight(lk, nlk));
     for (size_t i = 0; i < s->n_touched; i++) {
-        cand c = {s->acc[s->touched[i]], s->touched[i]};
+        cand c = {s->cell[s->touched[i]].acc, s->touched[i]};
         if (c.w >= floor_w) heap_push(heap, &nh, CP_S_CAND_NAMES, c);
     }
 
@@ -744,8 +759,8 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         cp_schema sch = ent->schema != CP_SCHEMA_ANY ? ent->schema : q->schema;
         const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
         if (nm->kind == CP_NAME_WEAK_ALIAS && !weak_alias_ok(s, &qps, q->name, qx, nm, ent)) continue;
-        double sc = cp_name_score(qx, &nm->pn, sch, NULL);
-        hit h = {nm->ent_seq, heap[i].id, sc, sc, 0, NULL, CP_FACT_DOB};
+        double sc = cp_name_score(qx, &nm->pn, sch, &s->whys[i]);
+        hit h = {nm->ent_seq, heap[i].id, sc, sc, 0, NULL, CP_FACT_DOB, (int)i};
         hits[n_hits++] = h;
     }
     for (uint32_t i = 0; i < n_idp; i++) {
@@ -755,7 +770,7 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         const cp_entity *ent = cp_list_entity(e->lists[ie->list], ie->entity);
         const cp_fact *fa = id_fact_of(ent, qid, qid_len);
         if (!fa) continue; /* hash collision */
-        hit h = {seq, UINT32_MAX, 0, 0, 1, fa->value, fa->type};
+        hit h = {seq, UINT32_MAX, 0, 0, 1, fa->value, fa->type, -1};
         if (has_name) /* best name of the entity against the query */
             for (uint32_t k = 0; k < ie->n_names; k++) {
                 const cp_idx_name *nm = cp_index_name(s->ix, ie->first_name + k);
@@ -848,7 +863,9 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         if (has_name) {
             cp_name_why why;
             const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
-            double ns2 = cp_name_score(qx, &nm->pn, sch, &why);
+            double ns2 = h->name_score;
+            if (h->why >= 0) why = s->whys[h->why];
+            else ns2 = cp_name_score(qx, &nm->pn, sch, &why);
             char wbuf[768];
             cp_name_why_format(&why, qx, &nm->pn, wbuf, sizeof wbuf);
             ex_add(&x, aprintf(a, "name: \"%s\" vs %s \"%s\": name score %.3f", q->name,
