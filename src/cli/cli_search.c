@@ -303,8 +303,7 @@ int cp_cli_search(int argc, char **argv) {
     } else {
         cp_results *r = cp_searcher_search(s, &o.q, &err);
         if (!r) {
-            char buf[1024];
-            fprintf(stderr, "chokepoint search: %s\n", cp_error_format(&err, buf, sizeof buf));
+            fprintf(stderr, "chokepoint search: %s\n", err.message);
             rc = err.code == CP_ERR_NOMEM ? 70 : 64;
         } else if (o.json) {
             char *js = cp_results_to_json(r, 2);

@@ -7,6 +7,8 @@
 #include "engine.h"
 #include "core/arena.h"
 #include "core/error.h"
+#include "geo/geo.h"
+#include "goods/fold.h"
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -217,6 +219,9 @@ struct cp_searcher {
     uint32_t qgen;
     unsigned char *list_ok;  /* per list: selected for this query */
     cp_name_why whys[CP_S_CAND_NAMES]; /* explanation of each scored candidate name */
+    cp_geo *geo;             /* country table, loaded at the first query with a country */
+    int geo_failed;          /* ... and could not be loaded: compare country text as written */
+    cp_ftext ft;             /* scratch for cp_geo_country_lookup */
 };
 
 void cp_searcher_free(cp_searcher *s) {
@@ -224,6 +229,8 @@ void cp_searcher_free(cp_searcher *s) {
     cp_normalizer_free(s->norm);
     cp_arena_free(s->qa);
     free(s->cell);
+    cp_geo_free(s->geo);
+    cp_ftext_free(&s->ft);
     free(s->touched);
     free(s->list_ok);
     free(s);
@@ -488,10 +495,29 @@ static const char *dob_rel_text(cp_dob_rel r) {
     }
 }
 
-/* Country equality, case-insensitive, on the text as published or as
- * queried (alpha-2/alpha-3 codes against names is left to the screening
- * pipeline's country table). */
-static int country_eq(const char *a, const char *b) { return strcasecmp(a, b) == 0; }
+/* The country table (data/geo, ISO 3166-1 + variants) of the reference
+ * data directory: $CHOKEPOINT_REFDATA or the source tree's data/ (as the
+ * screening pipeline). Loaded once per searcher, on first use. */
+static const cp_geo *searcher_geo(cp_searcher *s) {
+    if (!s->geo && !s->geo_failed) {
+        const char *env = getenv("CHOKEPOINT_REFDATA");
+        char path[1024];
+        snprintf(path, sizeof path, "%s/geo", env && *env ? env : CP_SOURCE_DIR "/data");
+        if (!(s->geo = cp_geo_load(path, NULL))) s->geo_failed = 1;
+    }
+    return s->geo;
+}
+
+/* Same country: both resolve to one ISO 3166-1 country (codes, names and
+ * variants such as "Russian Federation" = "RU" = "Russia"), or, without the
+ * table, the same text ignoring case. */
+static int country_eq(cp_searcher *s, const cp_country *qc, const char *q, const char *v) {
+    if (qc) {
+        const cp_country *vc = cp_geo_country_lookup(s->geo, &s->ft, v, strlen(v));
+        return vc && strcmp(vc->a2, qc->a2) == 0;
+    }
+    return strcasecmp(q, v) == 0;
+}
 
 typedef struct xlines {
     const char *lines[CP_S_MAX_EXPL];
@@ -504,7 +530,7 @@ static void ex_add(xlines *x, const char *line) {
 
 /* Applies secondary evidence to h->score; appends explanation lines when
  * `x` is not NULL (then `a` is the results arena). */
-static void evidence(const cp_searcher *s, const cp_query *q, const cp_pdate *qd, hit *h, xlines *x,
+static void evidence(cp_searcher *s, const cp_query *q, const cp_pdate *qd, hit *h, xlines *x,
                      cp_arena *a) {
     const cp_entity *ent = hit_entity(s, h->ent_seq);
     double sc = h->name_score;
@@ -577,6 +603,8 @@ static void evidence(const cp_searcher *s, const cp_query *q, const cp_pdate *qd
     }
     /* country */
     if (q->country && *q->country) {
+        const cp_geo *geo = searcher_geo(s);
+        const cp_country *qc = geo ? cp_geo_country_lookup(geo, &s->ft, q->country, strlen(q->country)) : NULL;
         const cp_fact *hitf = NULL;
         int any = 0;
         for (uint32_t f = 0; f < ent->n_facts; f++) {
@@ -585,7 +613,7 @@ static void evidence(const cp_searcher *s, const cp_query *q, const cp_pdate *qd
                 fa->type != CP_FACT_COUNTRY && fa->type != CP_FACT_FLAG)
                 continue;
             any = 1;
-            if (fa->value && country_eq(fa->value, q->country)) {
+            if (fa->value && country_eq(s, qc, q->country, fa->value)) {
                 hitf = fa;
                 break;
             }
@@ -863,7 +891,7 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         if (has_name) {
             cp_name_why why;
             const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
-            double ns2 = h->name_score;
+            double ns2 = h->name_score > 0 ? h->name_score : 0.0;
             if (h->why >= 0) why = s->whys[h->why];
             else ns2 = cp_name_score(qx, &nm->pn, sch, &why);
             char wbuf[768];
