@@ -220,15 +220,19 @@ nomem:
 /* ------------------------------------------------------------ token similarity */
 
 /* Optimal string alignment distance (Damerau-Levenshtein restricted to
- * adjacent transpositions), strings of at most 64 bytes considered. */
-static size_t osa(const char *a, size_t la, const char *b, size_t lb) {
+ * adjacent transpositions), strings of at most 64 bytes considered. Stops
+ * early and returns max + 1 once the distance must exceed `max` (the two
+ * last rows both above max - 1: no later cell can come back under it). */
+static size_t osa_max(const char *a, size_t la, const char *b, size_t lb, size_t max) {
     if (la > 64) la = 64;
     if (lb > 64) lb = 64;
     size_t d0[65], d1[65], d2[65];
     size_t *pp = d0, *p = d1, *c = d2;
+    size_t prev_min = 0;
     for (size_t j = 0; j <= lb; j++) p[j] = j;
     for (size_t i = 1; i <= la; i++) {
         c[0] = i;
+        size_t row_min = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
             size_t v = p[j] + 1;
@@ -237,13 +241,20 @@ static size_t osa(const char *a, size_t la, const char *b, size_t lb) {
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
                 v = pp[j - 2] + 1;
             c[j] = v;
+            if (v < row_min) row_min = v;
         }
+        if (row_min > max && prev_min >= max) return max + 1;
+        prev_min = row_min;
         size_t *t = pp;
         pp = p;
         p = c;
         c = t;
     }
     return p[lb];
+}
+
+static size_t osa(const char *a, size_t la, const char *b, size_t lb) {
+    return osa_max(a, la, b, lb, 128);
 }
 
 /* Edits tolerated for a token of `len` bytes (the longer of the two):
@@ -255,6 +266,14 @@ static size_t edit_budget(size_t len) {
     return 3 + (len - 10) / 6;
 }
 
+/* Similarity from an edit distance d over the longer length L, within the
+ * edit budget for L (0 beyond it). */
+static double sim_of_dist(size_t d, size_t L) {
+    if (d > edit_budget(L)) return 0.0;
+    double s = 1.0 - 1.4 * (double)d / (double)L;
+    return s < 0 ? 0 : s;
+}
+
 double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
     if (la == lb && memcmp(a, b, la) == 0) return la ? 1.0 : 0.0;
     if (!la || !lb) return 0.0;
@@ -262,10 +281,7 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
     size_t lmin = la < lb ? la : lb;
     size_t budget = edit_budget(L);
     if (L - lmin > budget) return 0.0;
-    size_t d = osa(a, la, b, lb);
-    if (d > budget) return 0.0;
-    double s = 1.0 - 1.4 * (double)d / (double)L;
-    return s < 0 ? 0 : s;
+    return sim_of_dist(osa_max(a, la, b, lb, budget), L);
 }
 
 /* Weight of a token in the name: longer tokens carry more information; weak
@@ -301,16 +317,22 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
         if (a[0] == b[0]) return 0.75;
         return 0.0;
     }
-    double s = cp_token_sim(a, la, b, lb);
-    *kind = CP_ALIGN_FUZZY;
+    /* one edit distance, shared by the spelling and the phonetic checks:
+     * exact when the keys agree (the spelling distance grades a phonetic
+     * match), bounded by the edit budget otherwise */
     const char *ka = q->keys[i], *kb = c->keys[j];
     size_t kla = q->key_len[i], klb = c->key_len[j];
+    int same_key = kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0;
+    size_t L = la > lb ? la : lb, lmin = la < lb ? la : lb;
+    size_t budget = edit_budget(L);
+    size_t d = same_key ? osa(a, la, b, lb) : L - lmin <= budget ? osa_max(a, la, b, lb, budget) : budget + 1;
+    double s = sim_of_dist(d, L);
+    *kind = CP_ALIGN_FUZZY;
     double ks = 0.0;
-    if (kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0) {
+    if (same_key) {
         /* same key: a romanization variant. Within one script the spelling
          * distance still counts (Olga/Oleg); across scripts it is expected. */
-        size_t L = la > lb ? la : lb;
-        double raw = 1.0 - (double)osa(a, la, b, lb) / (double)L;
+        double raw = 1.0 - (double)d / (double)L;
         ks = cross ? 0.9 : 0.45 + 0.45 * (raw < 0 ? 0 : raw);
     } else if (kla >= 3 && klb >= 3) {
         ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
