@@ -370,6 +370,30 @@ static void retrieve(cp_searcher *s, const lookup *lk, size_t n, int filter) {
         const uint32_t *p = lk[i].post;
         float w = lk[i].w;
         uint16_t sl = lk[i].slot;
+        if (!seed && (size_t)lk[i].df > 16 * s->n_touched) {
+            /* a frequent key adding weight to few known names: binary-search
+             * each known name in the (ascending) posting list instead of
+             * scanning it */
+            for (size_t t = 0; t < s->n_touched; t++) {
+                uint32_t id = s->touched[t], lo = 0, hi = lk[i].df;
+                while (lo < hi) {
+                    uint32_t mid = lo + (hi - lo) / 2;
+                    if (p[mid] < id) lo = mid + 1;
+                    else hi = mid;
+                }
+                if (lo == lk[i].df || p[lo] != id) continue;
+                struct acc_cell *c = &s->cell[id];
+                if (c->slot != sl) {
+                    c->slot = sl;
+                    c->cur = w;
+                    c->acc += w;
+                } else if (w > c->cur) {
+                    c->acc += w - c->cur;
+                    c->cur = w;
+                }
+            }
+            continue;
+        }
         for (uint32_t k = 0; k < lk[i].df; k++) {
             uint32_t id = p[k];
             struct acc_cell *c = &s->cell[id];
