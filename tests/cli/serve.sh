@@ -116,9 +116,17 @@ head -c 70000 /dev/zero | tr '\0' 'x' > "$tmp/big"
 expect_eq "$(api $S POST /v1/screen --data-binary @"$tmp/big" | status_of)" 413 "body over max_body"
 expect_eq "$(api $S POST /v1/screen -d 'not a message' | status_of)" 422 "unparsable message"
 
-# --- reload (admin), metrics
+# --- reload (admin) while screenings are in flight: all of them succeed
+inflight=()
+for k in 1 2 3; do
+    (for i in $(seq 1 15); do echo "$(api $S POST /v1/screen --data-binary @"$tmp/tx2.json" | status_of)"; done \
+        > "$tmp/inflight.$k") &
+    inflight+=($!)
+done
 out=$(api $AD POST /v1/lists/reload)
 expect_eq "$(echo "$out" | status_of)" 200 "reload"
+for p in "${inflight[@]}"; do wait "$p"; done
+expect_eq "$(cat "$tmp"/inflight.* | grep -c '^200$')" 45 "screenings around a reload"
 out=$(api $S GET /metrics)
 expect_eq "$(echo "$out" | status_of)" 200 "metrics"
 echo "$out" | grep -q '^chokepoint_decisions_total{decision="REVIEW"} [1-9]' || fail "metrics decisions"
