@@ -74,20 +74,36 @@ static void wl_push_phrase(wlist *l, const char *canon, uint8_t flags) {
     }
 }
 
-/* Rewrites phrases of table `kind` to their canonical form. */
-static void rewrite(const cp_text_tables *tt, cp_tt_kind kind, const wlist *in, wlist *out) {
+/* Rewrites phrases of table `kind` to their canonical form; words that changed get `flag`. */
+static void rewrite(const cp_text_tables *tt, cp_tt_kind kind, const wlist *in, wlist *out, uint8_t flag) {
     out->n = 0;
     for (size_t i = 0; i < in->n;) {
         const char *canon = NULL;
         size_t L = cp_text_tables_match(tt, kind, in->w, in->len, in->n, i, &canon);
         if (L) {
-            wl_push_phrase(out, canon, 0);
+            int same = L == 1 && strlen(canon) == in->len[i] && memcmp(canon, in->w[i], in->len[i]) == 0;
+            wl_push_phrase(out, canon, same ? 0 : flag);
             i += L;
         } else {
             wl_push(out, in->w[i], in->len[i], in->flags[i], in->orig[i], in->orig_len[i]);
             i++;
         }
     }
+}
+
+/* Patronymic endings: East Slavic -ovich/-evich/-ovna/-evna in the common
+ * romanizations (BGN/PCGN, ICAO, Ukrainian -ovych/-ivna, Hungarian -ovics,
+ * German -owitsch, Dutch -owitsj, French -ovitch) and Turkic -ogly/-oglu/
+ * -uly/-kyzy/-qizi (Azerbaijani, Kazakh, Uzbek). */
+static int patronymic_ending(const char *w, size_t n) {
+    static const char *const ends[] = {"vich", "vych", "vics", "vitch", "witsch", "witsj", "vna",
+                                       "ivna", "ogly", "oglu", "uly", "kyzy", "qizi", "gizi"};
+    if (n < 6) return 0;
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
+        size_t l = strlen(ends[k]);
+        if (n > l + 2 && memcmp(w + n - l, ends[k], l) == 0) return 1;
+    }
+    return 0;
 }
 
 static int all_digits(const char *s, size_t n) {
@@ -115,10 +131,10 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
     for (size_t i = 0; i < ws.n; i++)
         wl_push(&a, ws.buf + ws.off[i], ws.len[i], 0, ws.buf + ws.off[i], ws.len[i]);
 
-    /* 1. name spelling variants (every schema) */
-    rewrite(n->tt, CP_TT_VARIANT, &a, &b);
+    /* 1. name spelling variants (every schema), flagged */
+    rewrite(n->tt, CP_TT_VARIANT, &a, &b, CP_TOK_VARIANT);
     /* 2. abbreviations and numbers (organizations, vessels, aircraft, any) */
-    if (!person) rewrite(n->tt, CP_TT_ABBR, &b, &a);
+    if (!person) rewrite(n->tt, CP_TT_ABBR, &b, &a, 0);
     else a = b;
     /* 3. legal forms -> canonical class, flagged; 4. titles dropped (persons) */
     b.n = 0;
@@ -163,9 +179,14 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
     }
     /* 5. flags */
     size_t n_strong = 0;
+    int have_patronymic = 0;
     for (size_t i = 0; i < b.n; i++) {
         uint8_t f = b.flags[i];
         const char *w = b.w[i];
+        if (person && !have_patronymic && i > 0 && b.n >= 3 && patronymic_ending(w, b.len[i])) {
+            f |= CP_TOK_PATRONYMIC;
+            have_patronymic = 1;
+        }
         if (!(f & CP_TOK_LEGAL)) {
             if (all_digits(w, b.len[i])) f |= CP_TOK_NUMBER;
             else if (b.len[i] == 1) f |= CP_TOK_INITIAL;
@@ -284,6 +305,14 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
     return sim_of_dist(osa_max(a, la, b, lb, budget), L);
 }
 
+/* Same-script phonetic match: PHON_BASE + PHON_RAW x (1 - d / L). */
+#define PHON_BASE 0.5
+#define PHON_RAW 0.45
+/* Aligned pairs below this similarity partly contradict, in proportion. */
+#define WEAK_PAIR 0.7
+/* Tokens equal up to a Baltic nominative ending. */
+#define BALTIC_SIM 0.92
+
 /* Weight of a token in the name: longer tokens carry more information; weak
  * tokens (legal forms, particles, generic words) and initials little. */
 static double tok_weight(const cp_pname *p, size_t i) {
@@ -297,8 +326,48 @@ static double tok_weight(const cp_pname *p, size_t i) {
     return 1.0 + 0.2 * (double)l;
 }
 
-/* Similarity of q token i and c token j; sets *kind. */
-static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, int cross, uint8_t *kind) {
+/* Similarity of two spellings a, b with phonetic keys ka, kb (see pair_sim). */
+static double spell_sim(const char *a, size_t la, const char *b, size_t lb, const char *ka, size_t kla,
+                        const char *kb, size_t klb, int cross, uint8_t *kind) {
+    /* one edit distance, shared by the spelling and the phonetic checks:
+     * exact when the keys agree (the spelling distance grades a phonetic
+     * match), bounded by the edit budget otherwise */
+    int same_key = kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0;
+    size_t L = la > lb ? la : lb, lmin = la < lb ? la : lb;
+    size_t budget = edit_budget(L);
+    size_t d = same_key ? osa(a, la, b, lb) : L - lmin <= budget ? osa_max(a, la, b, lb, budget) : budget + 1;
+    double s = sim_of_dist(d, L);
+    *kind = CP_ALIGN_FUZZY;
+    double ks = 0.0;
+    if (same_key) {
+        /* same key: a romanization variant. Within one script the spelling
+         * distance still counts (Olga/Oleg); across scripts it is expected. */
+        double raw = 1.0 - (double)d / (double)L;
+        ks = cross ? 0.9 : PHON_BASE + PHON_RAW * (raw < 0 ? 0 : raw);
+    } else if (kla >= 3 && klb >= 3) {
+        ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
+    }
+    if (ks > s) {
+        s = ks;
+        *kind = CP_ALIGN_PHONETIC;
+    }
+    return s;
+}
+
+/* Length of w without a Baltic nominative ending: Lithuanian adds -as, -is,
+ * -us, -ys to foreign names (Putinas, Vladimiras), Latvian -s after a
+ * consonant or -is/-us (Lavrovs, Sergejs). The stem keeps 4+ letters. */
+static size_t baltic_stem(const char *w, size_t n) {
+    if (n < 6 || w[n - 1] != 's') return n;
+    char v = w[n - 2];
+    if (v == 'a' || v == 'i' || v == 'u' || v == 'y') return n - 2;
+    if (v != 'e' && v != 'o' && v != 's') return n - 1;
+    return n;
+}
+
+/* Similarity of q token i and c token j; sets *kind. Persons: Baltic endings. */
+static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, int cross, int person,
+                       uint8_t *kind) {
     uint8_t fq = q->flags[i], fc = c->flags[j];
     const char *a = q->tokens[i], *b = c->tokens[j];
     size_t la = q->tok_len[i], lb = c->tok_len[j];
@@ -317,29 +386,20 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
         if (a[0] == b[0]) return 0.75;
         return 0.0;
     }
-    /* one edit distance, shared by the spelling and the phonetic checks:
-     * exact when the keys agree (the spelling distance grades a phonetic
-     * match), bounded by the edit budget otherwise */
-    const char *ka = q->keys[i], *kb = c->keys[j];
-    size_t kla = q->key_len[i], klb = c->key_len[j];
-    int same_key = kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0;
-    size_t L = la > lb ? la : lb, lmin = la < lb ? la : lb;
-    size_t budget = edit_budget(L);
-    size_t d = same_key ? osa(a, la, b, lb) : L - lmin <= budget ? osa_max(a, la, b, lb, budget) : budget + 1;
-    double s = sim_of_dist(d, L);
-    *kind = CP_ALIGN_FUZZY;
-    double ks = 0.0;
-    if (same_key) {
-        /* same key: a romanization variant. Within one script the spelling
-         * distance still counts (Olga/Oleg); across scripts it is expected. */
-        double raw = 1.0 - (double)d / (double)L;
-        ks = cross ? 0.9 : 0.45 + 0.45 * (raw < 0 ? 0 : raw);
-    } else if (kla >= 3 && klb >= 3) {
-        ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
-    }
-    if (ks > s) {
-        s = ks;
-        *kind = CP_ALIGN_PHONETIC;
+    double s = spell_sim(a, la, b, lb, q->keys[i], q->key_len[i], c->keys[j], c->key_len[j], cross, kind);
+    if (person && s < BALTIC_SIM) {
+        /* a Baltic nominative ending on one side (Putinas ~ Putin) */
+        size_t sa = baltic_stem(a, la), sb = baltic_stem(b, lb);
+        if (sa != la || sb != lb) {
+            char k1[72], k2[72];
+            uint8_t k = 0;
+            size_t l1 = cp_phonetic_key(a, sa, k1, sizeof k1), l2 = cp_phonetic_key(b, sb, k2, sizeof k2);
+            double t = sa == sb && memcmp(a, b, sa) == 0 ? 1.0 : spell_sim(a, sa, b, sb, k1, l1, k2, l2, cross, &k);
+            if (t * BALTIC_SIM > s) {
+                s = t * BALTIC_SIM;
+                *kind = CP_ALIGN_PHONETIC;
+            }
+        }
     }
     return s;
 }
@@ -359,6 +419,25 @@ static int cand_cmp(const void *x, const void *y) {
 }
 
 enum { MAX_CANDS = 1024 };
+
+/* Arabic nasab: "X bin Y" names X, son of Y. Finds the own name (last
+ * non-particle token before the first bin/bint/ould/walad) and the father's
+ * name (first non-particle token after it); -1 when absent. Swapping them
+ * names another person (Salman bin Muhammad vs Muhammad bin Salman). */
+static void nasab(const cp_pname *p, size_t n, int *own, int *father) {
+    *own = *father = -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = p->tokens[i];
+        if (!(p->flags[i] & CP_TOK_PARTICLE) ||
+            !(strcmp(t, "bin") == 0 || strcmp(t, "bint") == 0 || strcmp(t, "ould") == 0 || strcmp(t, "walad") == 0))
+            continue;
+        for (size_t k = i; k-- > 0;)
+            if (!(p->flags[k] & CP_TOK_WEAK)) { *own = (int)k; break; }
+        for (size_t k = i + 1; k < n; k++)
+            if (!(p->flags[k] & CP_TOK_WEAK)) { *father = (int)k; break; }
+        return;
+    }
+}
 
 /* Concatenation of tokens [j, j+span) of p (original spellings) into buf. */
 static size_t concat(const cp_pname *p, size_t j, size_t span, char *buf, size_t cap) {
@@ -389,7 +468,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < nc && ncand < MAX_CANDS; j++) {
             uint8_t kind = 0;
-            double s = pair_sim(q, i, c, j, cross, &kind);
+            double s = pair_sim(q, i, c, j, cross, person, &kind);
             if (s >= 0.45)
                 cs[ncand++] = (cand){(int16_t)i, (int16_t)j, 1, 1, kind, s, wq[i] + wc[j]};
         }
@@ -417,6 +496,12 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         }
     }
     qsort(cs, ncand, sizeof cs[0], cand_cmp);
+    int q_own = -1, q_father = -1, c_own = -1, c_father = -1;
+    if (person || schema == CP_SCHEMA_ANY) {
+        nasab(q, nq, &q_own, &q_father);
+        nasab(c, nc, &c_own, &c_father);
+    }
+    double Eq = 0, Ec = 0; /* contradiction mass of weakly similar aligned pairs */
     uint8_t qused[CP_NAME_MAX_TOKENS] = {0}, cused[CP_NAME_MAX_TOKENS] = {0};
     double M = 0, Mw = 0;
     int strong_aligned = 0, inversions = 0, all_exact = 1;
@@ -427,10 +512,24 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         for (size_t m = 0; m < x->qs; m++) free_ &= !qused[x->q + m];
         for (size_t m = 0; m < x->cs; m++) free_ &= !cused[x->c + m];
         if (!free_) continue;
+        if (x->qs == 1 && x->cs == 1 && ((x->q == q_own && x->q >= 0 && x->c == c_father) ||
+                                         (x->q == q_father && x->q >= 0 && x->c == c_own)))
+            continue; /* own name against father's name */
         for (size_t m = 0; m < x->qs; m++) qused[x->q + m] = 1;
         for (size_t m = 0; m < x->cs; m++) cused[x->c + m] = 1;
         M += x->sim * x->w;
         Mw += x->w;
+        if (x->qs == 1 && x->cs == 1 && x->sim < WEAK_PAIR && x->kind != CP_ALIGN_INITIAL &&
+            !((q->flags[x->q] | c->flags[x->c]) & CP_TOK_VARIANT) &&
+            osa_max(q->tokens[x->q], q->tok_len[x->q], c->tokens[x->c], c->tok_len[x->c], 1) > 1) {
+            /* a weakly similar pair (Hamidullah ~ Waliullah) partly
+             * contradicts; one edit (Jon ~ John) is a spelling variant, and
+             * a token rewritten by the variant table (Mohsmed ~ Mohamed ->
+             * muhammad) may be one edit from its written spelling */
+            double f = (WEAK_PAIR - x->sim) / WEAK_PAIR;
+            Eq += f * wq[x->q];
+            Ec += f * wc[x->c];
+        }
         if (x->kind != CP_ALIGN_EXACT && x->kind != CP_ALIGN_LEGAL) all_exact = 0;
         if (x->sim >= 0.6) {
             int sq = 0, sc = 0; /* a strong token on each side of the pair */
@@ -448,19 +547,24 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     (void)last_c;
     double base = Mw > 0 ? M / Mw : 0.0;
     /* unmatched */
-    double Uq = 0, Uc = 0, Uq_legal = 0, Uc_legal = 0, Nq = 0, Nc = 0;
+    double Uq = 0, Uc = 0, Uq_legal = 0, Uc_legal = 0, Nq = 0, Nc = 0, Pq = 0, Pc = 0;
     for (size_t i = 0; i < nq; i++)
         if (!qused[i]) {
             if (q->flags[i] & CP_TOK_LEGAL) Uq_legal += wq[i];
             else if (q->flags[i] & CP_TOK_NUMBER) Nq += wq[i];
             else Uq += wq[i];
+            if (q->flags[i] & CP_TOK_PATRONYMIC) Pq += wq[i];
         }
     for (size_t j = 0; j < nc; j++)
         if (!cused[j]) {
             if (c->flags[j] & CP_TOK_LEGAL) Uc_legal += wc[j];
             else if (c->flags[j] & CP_TOK_NUMBER) Nc += wc[j];
             else Uc += wc[j];
+            if (c->flags[j] & CP_TOK_PATRONYMIC) Pc += wc[j];
         }
+    int leftovers = Uq + Uq_legal > 0 && Uc + Uc_legal > 0;
+    Uq += Eq;
+    Uc += Ec;
     /* contradiction: both names have parts the other lacks (geometric mean, so
      * that an initial contradicting a full name still counts); missing: parts
      * on one side only. Differing numbers (series, fund numbers) weigh half. */
@@ -469,6 +573,11 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     double pen_contra = 1.5 * 2.0 * contra / (Wq + Wc) + 0.5 * 2.0 * ncontra / (Wq + Wc);
     double mc = Uc + Nc - (contra < Uc ? contra : Uc) - ncontra;
     double mq = Uq + Nq - (contra < Uq ? contra : Uq) - ncontra;
+    /* a missing patronymic costs half (often absent from documents) */
+    if (contra == 0) {
+        mc -= 0.5 * (Pc < mc ? Pc : mc);
+        mq -= 0.5 * (Pq < mq ? Pq : mq);
+    }
     double pen_mc = 0.25 * mc / Wc;
     double pen_mq = 0.20 * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
@@ -487,7 +596,13 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
                  y->pen_short_list + y->pen_script + y->pen_order;
     double score = base * (1.0 - pen);
     /* whole name written together or split differently */
-    if (q->joined_len >= 6 && c->joined_len >= 6 && Uq + Uq_legal > 0 && Uc + Uc_legal > 0) {
+    /* only when the word boundaries differ (other token counts), or for a
+     * single edit in the whole name (Al-Hamzi ~ Aa-Hamzi, Mojammed ~ Mohammed
+     * before the variant table): with the same split, the token alignment
+     * already holds every comparison and the whole-name distance would hide
+     * one contradicting element (Al-Harbi ~ Al-Ghamdi) */
+    if (q->joined_len >= 6 && c->joined_len >= 6 && (leftovers || base < 1.0) &&
+        (nq != nc || osa_max(q->joined, q->joined_len, c->joined, c->joined_len, 1) <= 1)) {
         double js = cp_token_sim(q->joined, q->joined_len, c->joined, c->joined_len) * 0.97;
         js *= 1.0 - y->pen_script;
         if (js > score) {

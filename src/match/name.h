@@ -43,6 +43,10 @@ enum cp_tok_flag {
     CP_TOK_GENERIC = 1u << 2,  /* generic org word (company, trading, group, bank ...) */
     CP_TOK_INITIAL = 1u << 3,  /* single letter (an initial) */
     CP_TOK_NUMBER = 1u << 4,   /* digits (numbers, ordinals normalized to digits) */
+    CP_TOK_PATRONYMIC = 1u << 5, /* East Slavic / Turkic patronymic (-ovich, -ovna, -ogly ...), not the
+                                  * first token of a name of 3+ tokens: cheaper when missing */
+    CP_TOK_VARIANT = 1u << 6,  /* rewritten to its canonical spelling by the name-variant table
+                                * (Mohamed -> muhammad): the written spelling may be far from it */
     CP_TOK_WEAK = CP_TOK_LEGAL | CP_TOK_PARTICLE | CP_TOK_GENERIC
     /* weak tokens never carry a match alone */
 };
