@@ -195,6 +195,7 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
             if (org && cp_text_tables_match(n->tt, CP_TT_GENERIC, &b.w[i], &b.len[i], 1, 0, NULL))
                 f |= CP_TOK_GENERIC;
         }
+        if (n_titles) f |= CP_TOK_TITLED;
         b.flags[i] = f;
         if (!(f & CP_TOK_WEAK)) n_strong++;
     }
@@ -578,6 +579,9 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         mc -= 0.5 * (Pc < mc ? Pc : mc);
         mq -= 0.5 * (Pq < mq ? Pq : mq);
     }
+    /* a title with one name ("President Putin", "Putyin elnok", "Mr Smith")
+     * is a complete way to refer to a person: the absent given names cost half */
+    if (person && q->n_strong == 1 && nq == 1 && (q->flags[0] & CP_TOK_TITLED) && contra == 0) mc *= 0.5;
     double pen_mc = 0.25 * mc / Wc;
     double pen_mq = 0.20 * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;

@@ -47,6 +47,7 @@ enum cp_tok_flag {
                                   * first token of a name of 3+ tokens: cheaper when missing */
     CP_TOK_VARIANT = 1u << 6,  /* rewritten to its canonical spelling by the name-variant table
                                 * (Mohamed -> muhammad): the written spelling may be far from it */
+    CP_TOK_TITLED = 1u << 7,   /* a title was dropped from this person name (President Putin) */
     CP_TOK_WEAK = CP_TOK_LEGAL | CP_TOK_PARTICLE | CP_TOK_GENERIC
     /* weak tokens never carry a match alone */
 };

@@ -200,6 +200,36 @@ static uint32_t cyr_confusable(uint32_t c) {
     return 0;
 }
 
+/* Urdu and Persian letters that ICU Any-Latin leaves untransliterated or
+ * spells apart from their Arabic counterparts, mapped to the Arabic letter
+ * of the same sound (Unicode Arabic block names; Urdu retroflex letters to
+ * the dental ones as in romanized Urdu names: پوٹن = Putin). 0 if none. */
+static uint32_t arabic_fold(uint32_t c) {
+    switch (c) {
+    case 0x0679: return 0x062A; /* TTEH -> TEH */
+    case 0x0688: return 0x062F; /* DDAL -> DAL */
+    case 0x0691: return 0x0631; /* RREH -> REH */
+    case 0x06BA: return 0x0646; /* NOON GHUNNA -> NOON */
+    case 0x06BE: case 0x06C1: return 0x0647; /* HEH DOACHASHMEE, HEH GOAL -> HEH */
+    case 0x06C3: return 0x0629; /* TEH MARBUTA GOAL -> TEH MARBUTA */
+    case 0x06CC: case 0x06D2: return 0x064A; /* FARSI YEH, YEH BARREE -> YEH */
+    case 0x06A9: return 0x0643; /* KEHEH -> KAF */
+    default: return 0;
+    }
+}
+
+/* Indic scripts with word-final schwa deletion (Hindi, Marathi, Nepali in
+ * Devanagari; Bengali; Punjabi in Gurmukhi; Gujarati; Odia): a word ending in
+ * a bare consonant is pronounced without its inherent vowel, but Any-Latin
+ * writes it (पुटिन -> putina). Returns the virama of c's block when c is a
+ * consonant (block offsets 0x15-0x39, 0x58-0x5F), else 0. */
+static uint32_t indic_virama(uint32_t c) {
+    if (c < 0x0900 || c >= 0x0B80) return 0;
+    uint32_t base = c & ~0x7Fu, off = c & 0x7Fu;
+    if ((off >= 0x15 && off <= 0x39) || (off >= 0x58 && off <= 0x5F)) return base + 0x4D;
+    return 0;
+}
+
 /* ---- ASCII tokenizer ---- */
 
 static int isal(char c) { return c >= 'a' && c <= 'z'; }
@@ -361,6 +391,27 @@ int cp_text_words(cp_text_norm *t, const char *s, size_t len, size_t max_bytes, 
         }
     }
 
+    if (best == CP_SCRIPT_ARABIC)
+        for (i = 0; i < n; i++) {
+            uint32_t m = arabic_fold(cps[i]);
+            if (m) cps[i] = m;
+        }
+    if (best == CP_SCRIPT_OTHER) { /* final virama after a bare consonant (schwa deletion) */
+        size_t m = n;
+        for (i = 0; i < m && n < sizeof cps / sizeof cps[0]; i++) {
+            uint32_t v = indic_virama(cps[i]);
+            uint32_t next = i + 1 < m ? cps[i + 1] : ' ';
+            if (v && i > 0 && cps[i - 1] == v) continue; /* a final conjunct keeps its vowel (Narendra) */
+            if (v && (i + 1 == m || !u_isalpha((UChar32)next) || script_of(next) != script_of(cps[i])) &&
+                !(i + 1 < m && next >= (v & ~0x7Fu) && next < (v & ~0x7Fu) + 0x80)) {
+                memmove(cps + i + 2, cps + i + 1, (m - i - 1) * sizeof cps[0]);
+                cps[i + 1] = v;
+                m++;
+                n++;
+                i++;
+            }
+        }
+    }
     int needs_icu = 0, unspaced = 0;
     for (i = 0; i < n; i++) {
         size_t dummy = 0;
