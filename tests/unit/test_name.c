@@ -64,6 +64,12 @@ static void test_normalize(void **state) {
     assert_string_equal(b, "rami makhlouf");
     toks("Dr.", CP_SCHEMA_PERSON, b, sizeof b); /* a title alone is kept */
     assert_string_equal(b, "dr");
+    toks("ولادیمیر پوٹن", CP_SCHEMA_PERSON, b, sizeof b); /* Urdu FARSI YEH, TTEH folded */
+    assert_string_equal(b, "wladimir putn");
+    toks("नरेन्द्र मोदी पुटिन", CP_SCHEMA_PERSON, b, sizeof b); /* schwa deletion, not after a conjunct */
+    assert_string_equal(b, "narendra modi putin");
+    toks("Putyin elnök", CP_SCHEMA_PERSON, b, sizeof b); /* Hungarian title dropped */
+    assert_string_equal(b, "putyin");
     toks("", CP_SCHEMA_PERSON, b, sizeof b);
     assert_string_equal(b, "");
     toks("\xff\xfe\xc3", CP_SCHEMA_PERSON, b, sizeof b); /* invalid UTF-8 dropped */
