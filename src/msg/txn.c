@@ -476,14 +476,15 @@ int cp_txn_parse_csv(const char *data, size_t len, const cp_msg_opts *opts, cp_r
         static const char *const top[] = {"id", "type", "currency", "amount", "value_date", "remittance", "purpose",
                                           "bank_info", "goods_description", "port_of_loading", "port_of_discharge",
                                           "place_of_receipt", "final_destination", "place_of_expiry", NULL};
+        const char *known = NULL;
         for (int k = 0; top[k]; k++)
-            if (!strcmp(nm, top[k])) found = 1;
-        if (!found) {
+            if (!strcmp(nm, top[k])) known = top[k];
+        if (!known) {
             rc = fail(&c, nm, NULL, "unknown column \"%s\" (docs/formats/transaction.md)", nm);
             goto done;
         }
         cols[i].kind = 0;
-        snprintf(cols[i].key, sizeof cols[i].key, "%s", nm);
+        snprintf(cols[i].key, sizeof cols[i].key, "%s", known);
         if (!strcmp(nm, "id")) have_id = 1;
     }
     if (!have_id) {
