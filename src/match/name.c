@@ -94,10 +94,10 @@ static void rewrite(const cp_text_tables *tt, cp_tt_kind kind, const wlist *in, 
 /* Patronymic endings: East Slavic -ovich/-evich/-ovna/-evna in the common
  * romanizations (BGN/PCGN, ICAO, Ukrainian -ovych/-ivna, Hungarian -ovics,
  * German -owitsch, Dutch -owitsj, French -ovitch) and Turkic -ogly/-oglu/
- * -uly/-kyzy/-qizi (Azerbaijani, Kazakh, Uzbek). */
+ * -uly/-kyzy/-qizi (Azerbaijani, Kazakh, Uzbek); -fitsh: Arabic-script -vich after Any-Latin. */
 static int patronymic_ending(const char *w, size_t n) {
     static const char *const ends[] = {"vich", "vych", "vics", "vitch", "witsch", "witsj", "vna",
-                                       "ivna", "ogly", "oglu", "uly", "kyzy", "qizi", "gizi"};
+                                       "ivna", "ogly", "oglu", "uly", "kyzy", "qizi", "gizi", "fitsh"};
     if (n < 6) return 0;
     for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
         size_t l = strlen(ends[k]);
@@ -311,6 +311,8 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
 #define PHON_RAW 0.45
 /* Aligned pairs below this similarity partly contradict, in proportion. */
 #define WEAK_PAIR 0.7
+/* Cross-script tokens with equal loose keys (see loose_key). */
+#define LOOSE_SIM 0.8
 /* Tokens equal up to a Baltic nominative ending. */
 #define BALTIC_SIM 0.92
 
@@ -366,6 +368,24 @@ static size_t baltic_stem(const char *w, size_t n) {
     return n;
 }
 
+/* Looser key for cross-script pairs only (not used by the index): labials
+ * b/p/f/v/w one class (Soundex code 1), l = r (Korean, Japanese and Chinese
+ * transcriptions of foreign names use one liquid), h after a consonant
+ * dropped (Hindi bh for v). Returns the length written to out (cap >= 72). */
+static size_t loose_key(const char *k, size_t kl, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < kl && o < 71; i++) {
+        char ch = k[i];
+        if (ch == 'f' || ch == 'p') ch = 'b';
+        else if (ch == 'l') ch = 'r';
+        else if (ch == 'h' && o > 0) continue;
+        if (o > 0 && out[o - 1] == ch) continue;
+        out[o++] = ch;
+    }
+    out[o] = '\0';
+    return o;
+}
+
 /* Similarity of q token i and c token j; sets *kind. Persons: Baltic endings. */
 static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j, int cross, int person,
                        uint8_t *kind) {
@@ -388,6 +408,14 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
         return 0.0;
     }
     double s = spell_sim(a, la, b, lb, q->keys[i], q->key_len[i], c->keys[j], c->key_len[j], cross, kind);
+    if (cross && s < LOOSE_SIM && q->key_len[i] >= 3 && c->key_len[j] >= 3) {
+        char k1[72], k2[72];
+        size_t l1 = loose_key(q->keys[i], q->key_len[i], k1), l2 = loose_key(c->keys[j], c->key_len[j], k2);
+        if (l1 >= 3 && l1 == l2 && memcmp(k1, k2, l1) == 0) {
+            s = LOOSE_SIM;
+            *kind = CP_ALIGN_PHONETIC;
+        }
+    }
     if (person && s < BALTIC_SIM) {
         /* a Baltic nominative ending on one side (Putinas ~ Putin) */
         size_t sa = baltic_stem(a, la), sb = baltic_stem(b, lb);
