@@ -21,7 +21,7 @@
 /* Appends one record inside the caller's open write transaction on `db`
  * (the store lock held). `detail` is a JSON text (NULL: "{}"); `at` an ISO
  * time. Returns 0 or -1 + err. */
-int cp_audit_append_tx(struct sqlite3 *db, const char *at, const char *actor, const char *action,
+int cp_audit_append_tx(struct cp_db *db, const char *at, const char *actor, const char *action,
                        const char *object, const char *detail, cp_error *err);
 
 /* Appends one record in its own transaction (e.g. "lists.reload",

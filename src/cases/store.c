@@ -1,12 +1,13 @@
-/* Case store on SQLite: alerts, dispositions (four-eyes), good-guy list.
- * Contracts in store.h; design in docs/cases.md. */
+/* Case store: alerts, dispositions (four-eyes), good-guy list, over the
+ * SQLite or PostgreSQL backend (db.h). Contracts in store.h; design in
+ * docs/cases.md. */
 #include "cases/store.h"
 #include "cases/audit.h"
+#include "cases/db.h"
 #include "core/error.h"
 #include "core/io.h"
 #include "text/normalize.h"
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,21 @@
 enum { SCHEMA_VERSION = 1, COMMENT_MAX = 4000 };
 
 struct cp_store {
-    sqlite3 *db;
+    cp_db *db;
     pthread_mutex_t mu;
 };
 
-sqlite3 *cp_store_db(cp_store *s) { return s->db; }
+cp_db *cp_store_db(cp_store *s) { return s->db; }
 void cp_store_lock(cp_store *s) { pthread_mutex_lock(&s->mu); }
 void cp_store_unlock(cp_store *s) { pthread_mutex_unlock(&s->mu); }
+const char *cp_store_backend(const cp_store *s) { return s->db->ops->name; }
+
+int cp_store_exec_sql(cp_store *s, const char *sql, cp_error *err) {
+    cp_store_lock(s);
+    int rc = cp_db_exec(s->db, sql, err);
+    cp_store_unlock(s);
+    return rc;
+}
 
 static const char *const role_names[] = {"screener", "analyst", "checker", "admin"};
 
@@ -45,18 +54,18 @@ void cp_case_time(int64_t t, char buf[32]) {
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void db_error(cp_error *err, sqlite3 *db, const char *what) {
-    cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "case store: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static int exec(sqlite3 *db, const char *sql, cp_error *err) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "case store: %s", msg ? msg : "SQL error");
-        sqlite3_free(msg);
-        return -1;
+/* Runs one statement; on failure the message names `what`. */
+static int q(cp_db *db, const char *what, const char *sql, const cp_dbv *p, size_t n, cp_dbres **out,
+             cp_error *err) {
+    cp_error e = {0};
+    if (cp_db_query(db, sql, p, n, out, &e) == 0) return 0;
+    if (err) {
+        *err = e;
+        const char *m = strncmp(e.message, "case store", 10) == 0 ? strchr(e.message, ':') : NULL;
+        snprintf(err->message, sizeof err->message, "case store: %.40s: %.440s", what,
+                 m ? m + 2 : e.message);
     }
-    return 0;
+    return -1;
 }
 
 cp_store *cp_store_open(const char *path, cp_error *err) {
@@ -70,98 +79,75 @@ cp_store *cp_store_open(const char *path, cp_error *err) {
         return NULL;
     }
     pthread_mutex_init(&s->mu, NULL);
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             NULL);
-    if (rc != SQLITE_OK) {
-        cp_error_set(err, CP_ERR_IO, path, 0, -1, NULL, "cannot open case store: %s",
-                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    if (!(s->db = cp_db_open(path, err))) {
         cp_store_close(s);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, 5000);
-    /* WAL + synchronous=FULL: a commit is on disk (WAL fsynced) when
-     * sqlite3_step of COMMIT returns (https://sqlite.org/pragma.html#pragma_synchronous). */
-    if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) != 0 ||
-        exec(s->db, "BEGIN IMMEDIATE", err) != 0) {
-        if (err) snprintf(err->file, sizeof err->file, "%s", path);
+    const char *shown = cp_db_is_pg(path) ? "postgresql" : path;
+    if (s->db->ops->begin_schema(s->db, err) != 0) {
+        if (err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", shown);
         cp_store_close(s);
         return NULL;
     }
-    if (exec(s->db, cp_store_schema_sql(), err) != 0 ||
-        exec(s->db,
-             "INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);"
-             "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, "
-             "'0000000000000000000000000000000000000000000000000000000000000000' "
-             "WHERE NOT EXISTS (SELECT 1 FROM audit_head);",
-             err) != 0 ||
-        exec(s->db, "COMMIT", err) != 0) {
-        exec(s->db, "ROLLBACK", NULL);
+    if (cp_db_exec(s->db, cp_store_schema_sql(), err) != 0 ||
+        cp_db_exec(s->db,
+                   "INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);"
+                   "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, "
+                   "'0000000000000000000000000000000000000000000000000000000000000000' "
+                   "WHERE NOT EXISTS (SELECT 1 FROM audit_head);",
+                   err) != 0 ||
+        s->db->ops->commit(s->db, err) != 0) {
+        s->db->ops->rollback(s->db);
         cp_store_close(s);
         return NULL;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL) == SQLITE_OK) {
-        int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-        sqlite3_finalize(st);
-        if (v != SCHEMA_VERSION) {
-            cp_error_set(err, CP_ERR_FORMAT, path, 0, -1, "schema_version",
-                         "case store schema version %d, this program knows %d", v, SCHEMA_VERSION);
-            cp_store_close(s);
-            return NULL;
-        }
+    cp_dbres *r = NULL;
+    if (q(s->db, "schema version", "SELECT MAX(version) FROM schema_version", NULL, 0, &r, err) != 0) {
+        cp_store_close(s);
+        return NULL;
+    }
+    int64_t v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
+    cp_dbres_free(r);
+    if (v != SCHEMA_VERSION) {
+        cp_error_set(err, CP_ERR_FORMAT, shown, 0, -1, "schema_version",
+                     "case store schema version %lld, this program knows %d", (long long)v, SCHEMA_VERSION);
+        cp_store_close(s);
+        return NULL;
     }
     return s;
 }
 
 void cp_store_close(cp_store *s) {
     if (!s) return;
-    if (s->db) sqlite3_close_v2(s->db);
+    if (s->db) s->db->ops->close(s->db);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
 /* ------------------------------------------------------------ helpers */
 
-static int bind_text(sqlite3_stmt *st, int i, const char *v) {
-    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-}
-
-static int64_t next_id(sqlite3 *db, const char *table, cp_error *err) {
+static int64_t next_id(cp_db *db, const char *table, cp_error *err) {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s", table);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "next id");
-        return -1;
-    }
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    if (id < 0) db_error(err, db, "next id");
+    cp_dbres *r = NULL;
+    if (q(db, "next id", sql, NULL, 0, &r, err) != 0) return -1;
+    int64_t id = r->rows ? cp_dbres_int(r, 0, 0) : -1;
+    cp_dbres_free(r);
+    if (id < 0) cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "case store: next id: no row");
     return id;
 }
 
-/* Runs a prepared statement to completion (no rows expected). */
-static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, cp_error *err) {
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_error(err, db, what);
+static int begin(cp_db *db, cp_error *err) { return db->ops->begin_write(db, err); }
+
+static int commit(cp_db *db, cp_error *err) {
+    if (db->ops->commit(db, err) != 0) {
+        db->ops->rollback(db);
         return -1;
     }
     return 0;
 }
 
-static int begin(sqlite3 *db, cp_error *err) { return exec(db, "BEGIN IMMEDIATE", err); }
-
-static int commit(sqlite3 *db, cp_error *err) {
-    if (exec(db, "COMMIT", err) != 0) {
-        exec(db, "ROLLBACK", NULL);
-        return -1;
-    }
-    return 0;
-}
-
-static void rollback(sqlite3 *db) { exec(db, "ROLLBACK", NULL); }
+static void rollback(cp_db *db) { db->ops->rollback(db); }
 
 /* A JSON detail object as compact text (malloc'd) from a jansson object
  * (stolen). NULL on OOM. */
@@ -172,7 +158,7 @@ static char *detail_text(json_t *o) {
     return t;
 }
 
-static int audit(sqlite3 *db, const char *at, const char *actor, const char *action, const char *object,
+static int audit(cp_db *db, const char *at, const char *actor, const char *action, const char *object,
                  json_t *detail, cp_error *err) {
     char *d = detail_text(detail);
     if (!d) {
@@ -188,47 +174,33 @@ static json_t *jstr_or_null(const char *s) { return s ? json_string(s) : json_nu
 
 /* ------------------------------------------------------------ alerts */
 
-static int find_suppression(sqlite3 *db, cp_alert_new *it, const char *at, const char *actor, int64_t now,
+static int find_suppression(cp_db *db, cp_alert_new *it, const char *at, const char *actor, int64_t now,
                             cp_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, entity_hash FROM suppressions WHERE party_key = ?1 AND entity_id = ?2 "
-                           "AND ended_at IS NULL AND expires_at > ?3 ORDER BY id DESC",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "suppression lookup");
+    cp_dbv p[3] = {cp_dbv_text(it->party_key), cp_dbv_text(it->entity_id), cp_dbv_int(now)};
+    cp_dbres *r = NULL;
+    if (q(db, "suppression lookup",
+          "SELECT id, entity_hash FROM suppressions WHERE party_key = $1 AND entity_id = $2 "
+          "AND ended_at IS NULL AND expires_at > $3 ORDER BY id DESC",
+          p, 3, &r, err) != 0)
         return -1;
-    }
-    bind_text(st, 1, it->party_key);
-    bind_text(st, 2, it->entity_id);
-    sqlite3_bind_int64(st, 3, now);
     int64_t stale[16];
     size_t n_stale = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        const char *h = (const char *)sqlite3_column_text(st, 1);
+    for (size_t i = 0; i < r->rows; i++) {
+        int64_t id = cp_dbres_int(r, i, 0);
+        const char *h = cp_dbres_text(r, i, 1);
         if (h && strcmp(h, it->entity_hash) == 0) {
             if (!it->suppressed_by) it->suppressed_by = id;
         } else if (n_stale < 16) {
             stale[n_stale++] = id;
         }
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_error(err, db, "suppression lookup");
-        return -1;
-    }
+    cp_dbres_free(r);
     for (size_t i = 0; i < n_stale; i++) {
-        if (sqlite3_prepare_v2(db,
-                               "UPDATE suppressions SET ended_at = ?1, end_reason = 'list entry changed' "
-                               "WHERE id = ?2",
-                               -1, &st, NULL) != SQLITE_OK) {
-            db_error(err, db, "end suppression");
+        cp_dbv u[2] = {cp_dbv_text(at), cp_dbv_int(stale[i])};
+        if (q(db, "end suppression",
+              "UPDATE suppressions SET ended_at = $1, end_reason = 'list entry changed' WHERE id = $2", u, 2, NULL,
+              err) != 0)
             return -1;
-        }
-        bind_text(st, 1, at);
-        sqlite3_bind_int64(st, 2, stale[i]);
-        if (step_done(db, st, "end suppression", err) != 0) return -1;
         char obj[40];
         snprintf(obj, sizeof obj, "suppression:%lld", (long long)stale[i]);
         json_t *d = json_pack("{s:s, s:s, s:s}", "reason", "list entry changed", "entity_id", it->entity_id,
@@ -238,34 +210,30 @@ static int find_suppression(sqlite3 *db, cp_alert_new *it, const char *at, const
     return 0;
 }
 
-static int insert_alert(sqlite3 *db, cp_alert_new *it, const char *at, const char *actor, cp_error *err) {
+static int insert_alert(cp_db *db, cp_alert_new *it, const char *at, const char *actor, cp_error *err) {
     int64_t id = next_id(db, "alerts", err);
     if (id < 0) return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO alerts (id, created_at, created_by, message_id, status, decision, score, "
-                           "party, party_key, entity_id, entity_name, entity_hash, list_version, lists, policy, "
-                           "result) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "insert alert");
+    cp_dbv p[15] = {cp_dbv_int(id),
+                    cp_dbv_text(at),
+                    cp_dbv_text(actor),
+                    cp_dbv_text(it->message_id),
+                    cp_dbv_text(cp_decision_name(it->decision)),
+                    cp_dbv_real(it->score),
+                    cp_dbv_text(it->party),
+                    cp_dbv_text(it->party_key),
+                    cp_dbv_text(it->entity_id),
+                    cp_dbv_text(it->entity_name),
+                    cp_dbv_text(it->entity_hash),
+                    cp_dbv_text(it->list_version),
+                    cp_dbv_text(it->lists_json ? it->lists_json : "[]"),
+                    cp_dbv_text(it->policy ? it->policy : ""),
+                    cp_dbv_text(it->result_json ? it->result_json : "{}")};
+    if (q(db, "insert alert",
+          "INSERT INTO alerts (id, created_at, created_by, message_id, status, decision, score, "
+          "party, party_key, entity_id, entity_name, entity_hash, list_version, lists, policy, "
+          "result) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+          p, 15, NULL, err) != 0)
         return -1;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, at);
-    bind_text(st, 3, actor);
-    bind_text(st, 4, it->message_id);
-    bind_text(st, 5, cp_decision_name(it->decision));
-    sqlite3_bind_double(st, 6, it->score);
-    bind_text(st, 7, it->party);
-    bind_text(st, 8, it->party_key);
-    bind_text(st, 9, it->entity_id);
-    bind_text(st, 10, it->entity_name);
-    bind_text(st, 11, it->entity_hash);
-    bind_text(st, 12, it->list_version);
-    bind_text(st, 13, it->lists_json ? it->lists_json : "[]");
-    bind_text(st, 14, it->policy ? it->policy : "");
-    bind_text(st, 15, it->result_json ? it->result_json : "{}");
-    if (step_done(db, st, "insert alert", err) != 0) return -1;
     it->alert_id = id;
     char obj[40];
     snprintf(obj, sizeof obj, "alert:%lld", (long long)id);
@@ -290,22 +258,18 @@ cp_store_rc cp_store_record_alerts(cp_store *s, cp_alert_new *items, size_t n, c
     cp_case_time(now, at);
     if (!actor) actor = "system";
     cp_store_lock(s);
-    sqlite3 *db = s->db;
-    if (begin(db, err) != 0) goto fail_unlocked_tx;
+    cp_db *db = s->db;
+    if (begin(db, err) != 0) goto fail;
     for (size_t i = 0; i < n; i++) {
         cp_alert_new *it = &items[i];
         if (it->party_key && it->entity_id && it->entity_hash &&
             find_suppression(db, it, at, actor, now, err) != 0)
             goto fail;
         if (it->suppressed_by) {
-            sqlite3_stmt *st;
-            if (sqlite3_prepare_v2(db, "UPDATE suppressions SET hits = hits + 1 WHERE id = ?1", -1, &st, NULL) !=
-                SQLITE_OK) {
-                db_error(err, db, "suppression hit");
+            cp_dbv p[1] = {cp_dbv_int(it->suppressed_by)};
+            if (q(db, "suppression hit", "UPDATE suppressions SET hits = hits + 1 WHERE id = $1", p, 1, NULL,
+                  err) != 0)
                 goto fail;
-            }
-            sqlite3_bind_int64(st, 1, it->suppressed_by);
-            if (step_done(db, st, "suppression hit", err) != 0) goto fail;
             char obj[40];
             snprintf(obj, sizeof obj, "suppression:%lld", (long long)it->suppressed_by);
             json_t *d = json_pack("{s:o, s:o, s:o, s:s}", "message_id", jstr_or_null(it->message_id), "party",
@@ -316,12 +280,12 @@ cp_store_rc cp_store_record_alerts(cp_store *s, cp_alert_new *items, size_t n, c
             goto fail;
         }
     }
-    if (commit(db, err) != 0) goto fail_unlocked_tx;
+    if (commit(db, err) != 0) goto fail_done;
     cp_store_unlock(s);
     return CP_STORE_OK;
 fail:
     rollback(db);
-fail_unlocked_tx:
+fail_done:
     cp_store_unlock(s);
     for (size_t i = 0; i < n; i++) items[i].alert_id = items[i].suppressed_by = 0;
     return CP_STORE_ERROR;
@@ -333,42 +297,23 @@ static int valid_decision(const char *d) {
     return d && (strcmp(d, "true_match") == 0 || strcmp(d, "false_positive") == 0 || strcmp(d, "escalate") == 0);
 }
 
-static int insert_disposition(sqlite3 *db, int64_t alert_id, const char *user, cp_role role, const char *decision,
+static int insert_disposition(cp_db *db, int64_t alert_id, const char *user, cp_role role, const char *decision,
                               const char *step, const char *comment, const char *at, cp_error *err) {
     int64_t id = next_id(db, "dispositions", err);
     if (id < 0) return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO dispositions (id, alert_id, user_name, role, decision, step, comment, "
-                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "insert disposition");
-        return -1;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, alert_id);
-    bind_text(st, 3, user);
-    bind_text(st, 4, cp_role_name(role));
-    bind_text(st, 5, decision);
-    bind_text(st, 6, step);
-    bind_text(st, 7, comment);
-    bind_text(st, 8, at);
-    return step_done(db, st, "insert disposition", err);
+    cp_dbv p[8] = {cp_dbv_int(id),           cp_dbv_int(alert_id), cp_dbv_text(user),    cp_dbv_text(cp_role_name(role)),
+                   cp_dbv_text(decision),    cp_dbv_text(step),    cp_dbv_text(comment), cp_dbv_text(at)};
+    return q(db, "insert disposition",
+             "INSERT INTO dispositions (id, alert_id, user_name, role, decision, step, comment, created_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             p, 8, NULL, err);
 }
 
-static int set_status(sqlite3 *db, int64_t alert_id, const char *status, const char *outcome, const char *closed_at,
+static int set_status(cp_db *db, int64_t alert_id, const char *status, const char *outcome, const char *closed_at,
                       cp_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "UPDATE alerts SET status = ?1, outcome = ?2, closed_at = ?3 WHERE id = ?4", -1, &st,
-                           NULL) != SQLITE_OK) {
-        db_error(err, db, "update alert");
-        return -1;
-    }
-    bind_text(st, 1, status);
-    bind_text(st, 2, outcome);
-    bind_text(st, 3, closed_at);
-    sqlite3_bind_int64(st, 4, alert_id);
-    return step_done(db, st, "update alert", err);
+    cp_dbv p[4] = {cp_dbv_text(status), cp_dbv_text(outcome), cp_dbv_text(closed_at), cp_dbv_int(alert_id)};
+    return q(db, "update alert", "UPDATE alerts SET status = $1, outcome = $2, closed_at = $3 WHERE id = $4", p, 4,
+             NULL, err);
 }
 
 typedef struct alert_row {
@@ -384,88 +329,75 @@ static void alert_row_free(alert_row *r) {
     free(r->list_version);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? strdup((const char *)t) : NULL;
+static char *col_dup(const cp_dbres *r, size_t row, size_t col) {
+    const char *t = cp_dbres_text(r, row, col);
+    return t ? strdup(t) : NULL;
 }
 
 /* 1 found, 0 not found, -1 error. */
-static int load_alert_row(sqlite3 *db, int64_t id, alert_row *r, cp_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT status, party, party_key, entity_id, entity_hash, list_version FROM alerts "
-                           "WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "read alert");
+static int load_alert_row(cp_db *db, int64_t id, alert_row *r, cp_error *err) {
+    cp_dbv p[1] = {cp_dbv_int(id)};
+    cp_dbres *res = NULL;
+    if (q(db, "read alert",
+          "SELECT status, party, party_key, entity_id, entity_hash, list_version FROM alerts WHERE id = $1", p, 1,
+          &res, err) != 0)
         return -1;
+    int found = res->rows > 0;
+    if (found) {
+        const char *st = cp_dbres_text(res, 0, 0);
+        snprintf(r->status, sizeof r->status, "%s", st ? st : "");
+        r->party = col_dup(res, 0, 1);
+        r->party_key = col_dup(res, 0, 2);
+        r->entity_id = col_dup(res, 0, 3);
+        r->entity_hash = col_dup(res, 0, 4);
+        r->list_version = col_dup(res, 0, 5);
     }
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 0));
-        r->party = col_dup(st, 1);
-        r->party_key = col_dup(st, 2);
-        r->entity_id = col_dup(st, 3);
-        r->entity_hash = col_dup(st, 4);
-        r->list_version = col_dup(st, 5);
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    db_error(err, db, "read alert");
-    return -1;
+    cp_dbres_free(res);
+    return found;
 }
 
 /* The pending proposal: user and decision (into bufs). 1 found, 0 none, -1 error. */
-static int last_proposal(sqlite3 *db, int64_t id, char user[256], char decision[32], cp_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT user_name, decision FROM dispositions WHERE alert_id = ?1 AND step = 'proposal' "
-                           "ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "read disposition");
+static int last_proposal(cp_db *db, int64_t id, char user[256], char decision[32], cp_error *err) {
+    cp_dbv p[1] = {cp_dbv_int(id)};
+    cp_dbres *r = NULL;
+    if (q(db, "read disposition",
+          "SELECT user_name, decision FROM dispositions WHERE alert_id = $1 AND step = 'proposal' "
+          "ORDER BY id DESC LIMIT 1",
+          p, 1, &r, err) != 0)
         return -1;
+    int found = r->rows > 0;
+    if (found) {
+        const char *u = cp_dbres_text(r, 0, 0), *d = cp_dbres_text(r, 0, 1);
+        snprintf(user, 256, "%s", u ? u : "");
+        snprintf(decision, 32, "%s", d ? d : "");
     }
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(user, 256, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(decision, 32, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    db_error(err, db, "read disposition");
-    return -1;
+    cp_dbres_free(r);
+    return found;
 }
 
-static int add_suppression(sqlite3 *db, int64_t alert_id, const alert_row *r, const char *proposer,
+static int add_suppression(cp_db *db, int64_t alert_id, const alert_row *r, const char *proposer,
                            const char *user, const char *at, int64_t now, int64_t suppress_secs, int64_t *out_id,
                            cp_error *err) {
     int64_t id = next_id(db, "suppressions", err);
     if (id < 0) return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO suppressions (id, party, party_key, entity_id, entity_hash, list_version, "
-                           "alert_id, proposed_by, confirmed_by, created_at, expires_at, hits) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "insert suppression");
-        return -1;
-    }
     int64_t expires = now + suppress_secs;
-    sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, r->party ? r->party : r->party_key);
-    bind_text(st, 3, r->party_key);
-    bind_text(st, 4, r->entity_id);
-    bind_text(st, 5, r->entity_hash);
-    bind_text(st, 6, r->list_version);
-    sqlite3_bind_int64(st, 7, alert_id);
-    bind_text(st, 8, proposer);
-    bind_text(st, 9, user);
-    bind_text(st, 10, at);
-    sqlite3_bind_int64(st, 11, expires);
-    if (step_done(db, st, "insert suppression", err) != 0) return -1;
+    cp_dbv p[11] = {cp_dbv_int(id),
+                    cp_dbv_text(r->party ? r->party : r->party_key),
+                    cp_dbv_text(r->party_key),
+                    cp_dbv_text(r->entity_id),
+                    cp_dbv_text(r->entity_hash),
+                    cp_dbv_text(r->list_version),
+                    cp_dbv_int(alert_id),
+                    cp_dbv_text(proposer),
+                    cp_dbv_text(user),
+                    cp_dbv_text(at),
+                    cp_dbv_int(expires)};
+    if (q(db, "insert suppression",
+          "INSERT INTO suppressions (id, party, party_key, entity_id, entity_hash, list_version, "
+          "alert_id, proposed_by, confirmed_by, created_at, expires_at, hits) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)",
+          p, 11, NULL, err) != 0)
+        return -1;
     *out_id = id;
     char obj[40], exp[32];
     snprintf(obj, sizeof obj, "suppression:%lld", (long long)id);
@@ -509,7 +441,7 @@ cp_store_rc cp_store_disposition(cp_store *s, int64_t alert_id, const char *user
     cp_store_rc result = CP_STORE_ERROR;
     alert_row r = {0};
     cp_store_lock(s);
-    sqlite3 *db = s->db;
+    cp_db *db = s->db;
     if (begin(db, err) != 0) {
         cp_store_unlock(s);
         return CP_STORE_ERROR;
@@ -613,30 +545,31 @@ fail:
 
 /* ------------------------------------------------------------ reads */
 
-static json_t *col_json(sqlite3_stmt *st, int i) {
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL: return json_null();
-    case SQLITE_INTEGER: return json_integer((json_int_t)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
-    default: return json_string((const char *)sqlite3_column_text(st, i));
+static json_t *cell_json(const cp_dbres *r, size_t row, size_t col) {
+    const cp_dbcell *c = &r->cells[row * r->cols + col];
+    switch (c->type) {
+    case CP_DBT_NULL: return json_null();
+    case CP_DBT_INT: return json_integer((json_int_t)c->i);
+    case CP_DBT_REAL: return json_real(c->d);
+    default: return json_string(c->s);
     }
 }
 
 /* Row -> object with the column names as keys; columns named in
  * `json_cols` (NULL-terminated) hold JSON text and are parsed. */
-static json_t *row_object(sqlite3_stmt *st, const char *const *json_cols) {
+static json_t *row_object(const cp_dbres *r, size_t row, const char *const *json_cols) {
     json_t *o = json_object();
     if (!o) return NULL;
-    int n = sqlite3_column_count(st);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(st, i);
+    for (size_t i = 0; i < r->cols; i++) {
+        const char *name = r->names[i];
+        const char *text = cp_dbres_text(r, row, i);
         json_t *v = NULL;
         for (const char *const *j = json_cols; j && *j; j++)
-            if (strcmp(*j, name) == 0 && sqlite3_column_type(st, i) == SQLITE_TEXT) {
-                v = json_loads((const char *)sqlite3_column_text(st, i), JSON_DECODE_ANY, NULL);
-                if (!v) v = json_string((const char *)sqlite3_column_text(st, i));
+            if (strcmp(*j, name) == 0 && text) {
+                v = json_loads(text, JSON_DECODE_ANY, NULL);
+                if (!v) v = json_string(text);
             }
-        if (!v) v = col_json(st, i);
+        if (!v) v = cell_json(r, row, i);
         json_object_set_new(o, name, v);
     }
     return o;
@@ -649,40 +582,36 @@ static json_t *row_object(sqlite3_stmt *st, const char *const *json_cols) {
 json_t *cp_store_alert_get(cp_store *s, int64_t alert_id, cp_error *err) {
     static const char *const jcols[] = {"lists", "result", NULL};
     cp_store_lock(s);
-    sqlite3 *db = s->db;
+    cp_db *db = s->db;
     json_t *o = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT " ALERT_COLS ", party_key, result FROM alerts WHERE id = ?1", -1, &st,
-                           NULL) != SQLITE_OK) {
-        db_error(err, db, "read alert");
+    cp_dbv p[1] = {cp_dbv_int(alert_id)};
+    cp_dbres *r = NULL;
+    if (q(db, "read alert", "SELECT " ALERT_COLS ", party_key, result FROM alerts WHERE id = $1", p, 1, &r, err) !=
+        0)
         goto out;
-    }
-    sqlite3_bind_int64(st, 1, alert_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) o = row_object(st, jcols);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE) {
+    if (r->rows == 0) {
+        cp_dbres_free(r);
         cp_error_set(err, CP_ERR_NOTFOUND, NULL, 0, -1, NULL, "no alert %lld", (long long)alert_id);
         goto out;
     }
+    o = row_object(r, 0, jcols);
+    cp_dbres_free(r);
+    r = NULL;
     if (!o) {
-        db_error(err, db, "read alert");
+        cp_error_set(err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
         goto out;
     }
-    json_t *ds = json_array();
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, user_name AS user, role, decision, step, comment, created_at FROM "
-                           "dispositions WHERE alert_id = ?1 ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "read dispositions");
-        json_decref(ds);
+    if (q(db, "read dispositions",
+          "SELECT id, user_name AS user, role, decision, step, comment, created_at FROM dispositions "
+          "WHERE alert_id = $1 ORDER BY id",
+          p, 1, &r, err) != 0) {
         json_decref(o);
         o = NULL;
         goto out;
     }
-    sqlite3_bind_int64(st, 1, alert_id);
-    while (sqlite3_step(st) == SQLITE_ROW) json_array_append_new(ds, row_object(st, NULL));
-    sqlite3_finalize(st);
+    json_t *ds = json_array();
+    for (size_t i = 0; i < r->rows; i++) json_array_append_new(ds, row_object(r, i, NULL));
+    cp_dbres_free(r);
     json_object_set_new(o, "dispositions", ds);
 out:
     cp_store_unlock(s);
@@ -693,66 +622,43 @@ json_t *cp_store_alerts_list(cp_store *s, const char *status, int64_t before_id,
     static const char *const jcols[] = {"lists", NULL};
     if (limit == 0 || limit > 1000) limit = 1000;
     cp_store_lock(s);
-    sqlite3 *db = s->db;
-    sqlite3_stmt *st;
+    cp_dbv p[3] = {cp_dbv_text(status), cp_dbv_int(before_id), cp_dbv_int((int64_t)limit)};
+    cp_dbres *r = NULL;
     json_t *arr = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT " ALERT_COLS " FROM alerts WHERE (?1 IS NULL OR status = ?1) AND "
-                           "(?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "list alerts");
-        goto out;
+    if (q(s->db, "list alerts",
+          "SELECT " ALERT_COLS " FROM alerts WHERE ($1 IS NULL OR status = $1) AND "
+          "($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3",
+          p, 3, &r, err) == 0) {
+        arr = json_array();
+        for (size_t i = 0; i < r->rows; i++) json_array_append_new(arr, row_object(r, i, jcols));
+        cp_dbres_free(r);
     }
-    bind_text(st, 1, status);
-    sqlite3_bind_int64(st, 2, before_id);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-    arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) json_array_append_new(arr, row_object(st, jcols));
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_error(err, db, "list alerts");
-        json_decref(arr);
-        arr = NULL;
-    }
-out:
     cp_store_unlock(s);
     return arr ? json_pack("{s:o}", "alerts", arr) : NULL;
 }
 
 json_t *cp_store_suppressions(cp_store *s, int active_only, int64_t now, cp_error *err) {
     cp_store_lock(s);
-    sqlite3 *db = s->db;
-    sqlite3_stmt *st;
+    cp_dbv p[2] = {cp_dbv_int(now), cp_dbv_int(active_only ? 1 : 0)};
+    cp_dbres *r = NULL;
     json_t *arr = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, party, party_key, entity_id, entity_hash, list_version, alert_id, "
-                           "proposed_by, confirmed_by, created_at, expires_at, ended_at, end_reason, hits, "
-                           "(ended_at IS NULL AND expires_at > ?1) AS active FROM suppressions "
-                           "WHERE (?2 = 0 OR (ended_at IS NULL AND expires_at > ?1)) ORDER BY id DESC",
-                           -1, &st, NULL) != SQLITE_OK) {
-        db_error(err, db, "list suppressions");
-        goto out;
+    if (q(s->db, "list suppressions",
+          "SELECT id, party, party_key, entity_id, entity_hash, list_version, alert_id, "
+          "proposed_by, confirmed_by, created_at, expires_at, ended_at, end_reason, hits, "
+          "(ended_at IS NULL AND expires_at > $1) AS active FROM suppressions "
+          "WHERE ($2 = 0 OR (ended_at IS NULL AND expires_at > $1)) ORDER BY id DESC",
+          p, 2, &r, err) == 0) {
+        arr = json_array();
+        for (size_t i = 0; i < r->rows; i++) {
+            json_t *o = row_object(r, i, NULL);
+            json_object_set_new(o, "active", json_boolean(cp_dbres_int(r, i, 14)));
+            char exp[32];
+            cp_case_time(cp_dbres_int(r, i, 10), exp);
+            json_object_set_new(o, "expires_at", json_string(exp));
+            json_array_append_new(arr, o);
+        }
+        cp_dbres_free(r);
     }
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, active_only ? 1 : 0);
-    arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = row_object(st, NULL);
-        json_object_set_new(o, "active", json_boolean(sqlite3_column_int(st, 14)));
-        char exp[32];
-        cp_case_time(sqlite3_column_int64(st, 10), exp);
-        json_object_set_new(o, "expires_at", json_string(exp));
-        json_array_append_new(arr, o);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_error(err, db, "list suppressions");
-        json_decref(arr);
-        arr = NULL;
-    }
-out:
     cp_store_unlock(s);
     return arr ? json_pack("{s:o}", "suppressions", arr) : NULL;
 }
@@ -761,20 +667,14 @@ int cp_store_alert_counts(cp_store *s, int64_t counts[4], cp_error *err) {
     static const char *const st_names[] = {"open", "pending_confirmation", "closed", "escalated"};
     memset(counts, 0, 4 * sizeof counts[0]);
     cp_store_lock(s);
-    sqlite3_stmt *st;
-    int ret = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT status, COUNT(*) FROM alerts GROUP BY status", -1, &st, NULL) !=
-        SQLITE_OK) {
-        db_error(err, s->db, "count alerts");
-        ret = -1;
-    } else {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *name = (const char *)sqlite3_column_text(st, 0);
-            for (int i = 0; i < 4; i++)
-                if (name && strcmp(name, st_names[i]) == 0) counts[i] = sqlite3_column_int64(st, 1);
-        }
-        sqlite3_finalize(st);
+    cp_dbres *r = NULL;
+    int ret = q(s->db, "count alerts", "SELECT status, COUNT(*) FROM alerts GROUP BY status", NULL, 0, &r, err);
+    for (size_t i = 0; ret == 0 && i < r->rows; i++) {
+        const char *name = cp_dbres_text(r, i, 0);
+        for (int k = 0; k < 4; k++)
+            if (name && strcmp(name, st_names[k]) == 0) counts[k] = cp_dbres_int(r, i, 1);
     }
+    cp_dbres_free(r);
     cp_store_unlock(s);
     return ret;
 }

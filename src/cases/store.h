@@ -1,15 +1,21 @@
 /* The case store: alerts from screening, their dispositions under four-eyes
  * review, the good-guy list (suppressions) and the audit chain (audit.h), in
- * one SQLite database (schema: src/cases/schema.sql; docs/cases.md).
+ * one SQLite database or one PostgreSQL database through libpq, with the same
+ * schema (src/cases/schema.sql) and the same rules (backends: db.h;
+ * docs/cases.md).
  *
- * Durability: the database runs in WAL mode with synchronous=FULL, and every
- * write function commits before it returns, so a write that returned 0 (and
- * was acknowledged to a client) survives a crash or SIGKILL. Every state
- * change is written in the SAME transaction as its audit record.
+ * Durability: SQLite runs in WAL mode with synchronous=FULL, PostgreSQL with
+ * synchronous_commit=on, and every write function commits before it returns,
+ * so a write that returned 0 (and was acknowledged to a client) survives a
+ * crash or SIGKILL. Every state change is written in the SAME transaction as
+ * its audit record.
  *
- * Threads: a cp_store serializes all calls with an internal mutex; any number
- * of threads may share one. Other processes (e.g. `chokepoint audit verify`)
- * may open the same file concurrently (SQLite locking, 5 s busy timeout).
+ * Threads: a cp_store (one connection) serializes all calls with an internal
+ * mutex; any number of threads may share one. Other processes (e.g.
+ * `chokepoint audit verify`, a second server on the same PostgreSQL database)
+ * may use the same database concurrently: write transactions are serialized
+ * across processes (SQLite: BEGIN IMMEDIATE, 5 s busy timeout; PostgreSQL: a
+ * row lock on audit_head), so ids and the audit chain never fork.
  *
  * Time: every function that records or compares a time takes `now` (Unix
  * seconds, UTC) from the caller, so that tests never depend on the clock.
@@ -19,10 +25,7 @@
  * Supervision of Operational Risk", segregation of duties; Wolfsberg FAQs on
  * screening: alert dispositions reviewed by a second person): an alert is
  * closed only when a second, different user with the checker (or admin) role
- * confirms the first user's decision.
- *
- * PostgreSQL: the schema is written for both engines, but only SQLite is
- * implemented here. */
+ * confirms the first user's decision. */
 #ifndef CP_CASES_STORE_H
 #define CP_CASES_STORE_H
 #include "chokepoint.h"
@@ -31,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sqlite3;
+struct cp_db;
 struct cp_text_norm;
 
 typedef struct cp_store cp_store;
@@ -56,10 +59,12 @@ typedef enum cp_role {
 const char *cp_role_name(cp_role r);
 int cp_role_parse(const char *s);
 
-/* Opens (creating if needed) the store at `path` (":memory:" allowed), sets
- * WAL + synchronous=FULL + foreign keys, creates the schema. NULL + err
- * (CP_ERR_IO naming the path and SQLite's message) on failure. Free with
- * cp_store_close (accepts NULL). */
+/* Opens (creating the schema if needed) the store at `path`: a SQLite file
+ * (":memory:" allowed; WAL + synchronous=FULL + foreign keys), or, when
+ * `path` starts with "postgresql://" or "postgres://", the PostgreSQL
+ * database named by that libpq connection URI (synchronous_commit=on). NULL +
+ * err (CP_ERR_IO naming the path, never a password, and the engine's
+ * message) on failure. Free with cp_store_close (accepts NULL). */
 cp_store *cp_store_open(const char *path, cp_error *err);
 void cp_store_close(cp_store *s);
 
@@ -161,8 +166,16 @@ int cp_case_entity_hash(const cp_entity *e, char hex[65]);
 /* ISO 8601 UTC text of Unix time t ("2026-03-01T12:00:00Z") into buf[32]. */
 void cp_case_time(int64_t t, char buf[32]);
 
+/* "sqlite" or "postgresql". */
+const char *cp_store_backend(const cp_store *s);
+
+/* Runs SQL text without parameters on the store's connection (under its
+ * lock), outside the store's rules: for tests that tamper with the audit
+ * log, and administration. Returns 0 or -1 + err. */
+int cp_store_exec_sql(cp_store *s, const char *sql, cp_error *err);
+
 /* Internal: the connection and lock, for audit.c. */
-struct sqlite3 *cp_store_db(cp_store *s);
+struct cp_db *cp_store_db(cp_store *s);
 void cp_store_lock(cp_store *s);
 void cp_store_unlock(cp_store *s);
 #endif
