@@ -73,6 +73,12 @@ int cp_pdate_parse(const char *s, size_t len, int allow_range, cp_pdate *d) {
     }
     if (len == 10) {
         if (s[7] != '-' || digits(s + 8, 2, &d->day) || d->day < 1 || d->day > 31) return -1;
+        /* a query date must exist in the Gregorian calendar (2024-02-30 is a typo, not a date);
+         * listed dates (allow_range) keep their day as published */
+        static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int leap = (d->year % 4 == 0 && d->year % 100 != 0) || d->year % 400 == 0;
+        if (!allow_range && (d->day > mdays[d->month - 1] || (d->month == 2 && d->day == 29 && !leap)))
+            return -1;
     }
     return 0;
 }

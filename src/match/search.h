@@ -15,7 +15,8 @@ typedef struct cp_pdate {
 
 /* Parses "YYYY", "YYYY-MM", "YYYY-MM-DD" (ISO 8601 calendar date, reduced
  * precision) and, when allow_range, "YYYY..YYYY". `len` bytes of s, need not
- * be NUL-terminated. Validates month 1-12 and day 1-31 (not per month).
+ * be NUL-terminated. Validates month 1-12 and day 1-31; without allow_range
+ * (query dates) also the day within its month (2024-02-30 rejected).
  * Returns 0 and fills *d, or -1 on any other text. */
 int cp_pdate_parse(const char *s, size_t len, int allow_range, cp_pdate *d);
 

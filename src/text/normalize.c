@@ -299,14 +299,22 @@ static int icu_fold(UTransliterator *tr, const uint32_t *cps, size_t n, int join
                     size_t acap, cp_error *err) {
     UChar buf[CP_NAME_MAX_BYTES * 4];
     int32_t len = 0, cap = (int32_t)(sizeof buf / sizeof buf[0]);
-    for (size_t i = 0; i < n && len < cap / 2 - 2; i++) {
-        UBool bad = 0;
-        U16_APPEND((UChar *)buf, len, cap, (UChar32)cps[i], bad);
-        (void)bad;
-    }
-    int32_t limit = len;
     UErrorCode st = U_ZERO_ERROR;
-    utrans_transUChars(tr, buf, &len, cap, 0, &limit, &st);
+    /* Some characters expand a lot (U+FDFA -> 18 letters): if the result does
+     * not fit, transliterate a shorter prefix (halved each time) instead of
+     * failing the name. */
+    for (size_t take = n;; take /= 2) {
+        len = 0;
+        for (size_t i = 0; i < take && len < cap / 2 - 2; i++) {
+            UBool bad = 0;
+            U16_APPEND((UChar *)buf, len, cap, (UChar32)cps[i], bad);
+            (void)bad;
+        }
+        int32_t limit = len;
+        st = U_ZERO_ERROR;
+        utrans_transUChars(tr, buf, &len, cap, 0, &limit, &st);
+        if (st != U_BUFFER_OVERFLOW_ERROR || take <= 1) break;
+    }
     if (U_FAILURE(st)) {
         cp_error_set(err, CP_ERR_IO, NULL, 0, -1, NULL, "ICU transliteration: %s", u_errorName(st));
         return -1;

@@ -1,0 +1,66 @@
+/* test_bad_input.c: regressions found by adversarial testing (docs/robustness.md).
+ * Each test feeds one hostile input to a library entry point and checks that
+ * it neither fails with an internal error nor crashes (run under ASan+UBSan
+ * with -DCP_SANITIZE=ON). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "match/name.h"
+#include "match/search.h"
+
+/* U+FDFA ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM: 3 UTF-8 bytes that ICU
+ * expands to 18 letters. A name made of it filled the fixed UTF-16 buffer of
+ * the transliterator (U_BUFFER_OVERFLOW_ERROR) and the whole search failed.
+ * Expected: the name normalizes (the expansion is cut at the buffer), no error. */
+static void test_expanding_ligature_flood(void **state) {
+    (void)state;
+    cp_error err;
+    cp_normalizer *norm = cp_normalizer_new(&err);
+    assert_non_null(norm);
+    size_t n = 1365;
+    char *s = malloc(n * 3);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++) memcpy(s + 3 * i, "\xEF\xB7\xBA", 3);
+    cp_arena *a = cp_arena_new();
+    cp_pname p;
+    memset(&err, 0, sizeof err);
+    int rc = cp_name_prepare(norm, s, n * 3, CP_SCHEMA_PERSON, a, &p, &err);
+    if (rc != 0) fprintf(stderr, "error: %s\n", err.message);
+    assert_int_equal(rc, 0);
+    assert_true(p.n_tokens > 0);
+    cp_arena_free(a);
+    free(s);
+    cp_normalizer_free(norm);
+}
+
+/* `chokepoint search --dob 2024-02-30` was accepted (day checked only
+ * against 31). Query dates must exist; listed dates (allow_range) are kept as
+ * published. */
+static void test_query_dob_calendar(void **state) {
+    (void)state;
+    cp_pdate d;
+    assert_int_equal(cp_pdate_parse("2024-02-30", 10, 0, &d), -1);
+    assert_int_equal(cp_pdate_parse("2024-04-31", 10, 0, &d), -1);
+    assert_int_equal(cp_pdate_parse("2023-02-29", 10, 0, &d), -1);
+    assert_int_equal(cp_pdate_parse("1900-02-29", 10, 0, &d), -1);
+    assert_int_equal(cp_pdate_parse("2024-13-45", 10, 0, &d), -1);
+    assert_int_equal(cp_pdate_parse("2024-02-29", 10, 0, &d), 0);
+    assert_int_equal(cp_pdate_parse("2000-02-29", 10, 0, &d), 0);
+    assert_int_equal(cp_pdate_parse("1962-11-23", 10, 0, &d), 0);
+    assert_int_equal(cp_pdate_parse("1970-02-30", 10, 1, &d), 0); /* listed date: as published */
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_expanding_ligature_flood),
+        cmocka_unit_test(test_query_dob_calendar),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
