@@ -1,5 +1,7 @@
 /* chokepoint compare: score two names, or a TSV file of name pairs. */
 #include "cli/cli.h"
+#include "lists/loader_util.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,8 @@ static int print_one(cp_comparer *c, cp_schema s, const char *n1, size_t l1, con
     return 0;
 }
 
+enum { CP_COMPARE_LINE_MAX = 65536 }; /* bytes per --tsv line, without the newline */
+
 static int run_tsv(cp_comparer *c, const char *path, int show_why, double thr) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
@@ -47,8 +51,20 @@ static int run_tsv(cp_comparer *c, const char *path, int show_why, double thr) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
         char *t1 = memchr(line, '\t', (size_t)n);
         char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + n - t1 - 1)) : NULL;
-        if (!t2) {
-            fprintf(stderr, "%s:%ld: expected schema<TAB>name1<TAB>name2\n", path, ln);
+        const char *nul = memchr(line, '\0', (size_t)n);
+        size_t bad = 0;
+        const char *problem = NULL;
+        if (n > CP_COMPARE_LINE_MAX) { problem = "line longer than 65536 bytes"; bad = CP_COMPARE_LINE_MAX; }
+        else if (nul) { problem = "NUL byte in line"; bad = (size_t)(nul - line); }
+        else if (!cp_lu_utf8_valid(line, (size_t)n, &bad)) problem = "invalid UTF-8";
+        else if (!t2) problem = "expected schema<TAB>name1<TAB>name2";
+        else if (memchr(t2 + 1, '\t', (size_t)(line + n - t2 - 1))) {
+            problem = "more than 3 tab-separated fields (want schema, name1, name2)";
+            bad = (size_t)((char *)memchr(t2 + 1, '\t', (size_t)(line + n - t2 - 1)) - line);
+        } else if (t2 == t1 + 1) { problem = "field name1: empty name"; bad = (size_t)(t2 - line); }
+        else if (t2 + 1 == line + n) { problem = "field name2: empty name"; bad = (size_t)n; }
+        if (problem) {
+            fprintf(stderr, "%s:%ld: offset %zu: %s\n", path, ln, bad, problem);
             printf("error\n");
             rc = 65;
             continue;
@@ -68,6 +84,10 @@ static int run_tsv(cp_comparer *c, const char *path, int show_why, double thr) {
             printf("error\n");
             rc = 65;
         }
+    }
+    if (ferror(f)) { /* a directory, an I/O error: not an empty file */
+        fprintf(stderr, "%s: read error after line %ld: %s\n", path, ln, strerror(errno));
+        rc = 74;
     }
     free(line);
     if (f != stdin) fclose(f);

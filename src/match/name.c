@@ -646,7 +646,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
             base = js;
         }
     }
-    if (score < 0) score = 0;
+    if (!(score > 0)) score = 0; /* also -0.0 (base 0 times a negative factor) and NaN */
     if (score > 1) score = 1;
     if (score >= 1.0 && !(all_exact && nq == nc && inversions == 0 && pen == 0 &&
                           q->joined_len == c->joined_len && memcmp(q->joined, c->joined, q->joined_len) == 0))

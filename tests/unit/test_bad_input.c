@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,26 @@ static void test_query_dob_calendar(void **state) {
     assert_int_equal(cp_pdate_parse("1970-02-30", 10, 1, &d), 0); /* listed date: as published */
 }
 
+/* `chokepoint compare A C` printed "-0.0000": base 0 times (1 - penalties > 1)
+ * is negative zero, which `score < 0` does not clamp. Scores are in [0,1]. */
+static void test_no_negative_zero_score(void **state) {
+    (void)state;
+    cp_error err;
+    cp_comparer *c = cp_comparer_new(&err);
+    assert_non_null(c);
+    double sc = cp_comparer_score(c, CP_SCHEMA_ANY, "A", 1, "C", 1, NULL, 0, &err);
+    assert_true(sc == 0.0);
+    assert_false(signbit(sc));
+    sc = cp_comparer_score(c, CP_SCHEMA_ANY, "Ivan Petrov", 11, "Zhang Wei", 9, NULL, 0, &err);
+    assert_false(signbit(sc));
+    cp_comparer_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expanding_ligature_flood),
         cmocka_unit_test(test_query_dob_calendar),
+        cmocka_unit_test(test_no_negative_zero_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Adversarial inputs found to misbehave (docs/robustness.md): each must give a
+# clear error naming file/line/offset/field and a non-zero exit, never a crash,
+# a sanitizer report or a silent success.
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sanitizer() { grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$1"; }
+
+# ---- compare --tsv
+# a directory given as the TSV file: was exit 0 with no output
+"$CHOKEPOINT" compare --tsv "$tmp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -ne 0 ] || fail "compare --tsv DIR: exit 0"
+grep -q "$tmp" "$tmp/err" || fail "compare --tsv DIR: error does not name the path: $(cat "$tmp/err")"
+# extra column: was merged into name2 and scored
+printf 'person\tPutin\tPutin\textra\n' >"$tmp/extra.tsv"
+out=$("$CHOKEPOINT" compare --tsv "$tmp/extra.tsv" 2>"$tmp/err")
+[ $? -eq 65 ] || fail "extra column: want exit 65"
+[ "$out" = "error" ] || fail "extra column: '$out'"
+grep -q 'extra.tsv:1: offset 18: more than 3' "$tmp/err" || fail "extra column message: $(cat "$tmp/err")"
+# NUL byte, invalid UTF-8, empty names: were scored silently
+printf 'person\tA\0B\tC\nperson\t\xff\xfe\tC\nperson\t\tC\nperson\tA\t\nperson\tPutin\tPutin\n' >"$tmp/bad.tsv"
+out=$("$CHOKEPOINT" compare --tsv "$tmp/bad.tsv" 2>"$tmp/err")
+[ $? -eq 65 ] || fail "bad names: want exit 65"
+[ "$(echo "$out" | tr '\n' ' ')" = "error error error error 1.0000	match " ] || fail "bad names: '$out'"
+grep -q 'bad.tsv:1: offset 8: NUL byte' "$tmp/err" || fail "NUL: $(cat "$tmp/err")"
+grep -q 'bad.tsv:2: offset 7: invalid UTF-8' "$tmp/err" || fail "UTF-8: $(cat "$tmp/err")"
+grep -q 'bad.tsv:3: offset 7: field name1: empty name' "$tmp/err" || fail "empty name1: $(cat "$tmp/err")"
+grep -q 'bad.tsv:4: offset 9: field name2: empty name' "$tmp/err" || fail "empty name2: $(cat "$tmp/err")"
+# negative zero score
+out=$("$CHOKEPOINT" compare A C) || fail "compare A C: exit $?"
+[ "$out" = "0.0000	no-match" ] || fail "compare A C: '$out'"
+
+# ---- search
+"$CHOKEPOINT" search --dob 2024-02-30 Maduro >/dev/null 2>"$tmp/err" && fail "--dob 2024-02-30 accepted"
+grep -q "bad --dob" "$tmp/err" || fail "--dob message: $(cat "$tmp/err")"
+for f in "$tmp"/err; do sanitizer "$f" && fail "sanitizer report: $(cat "$f")"; done
+echo ok
