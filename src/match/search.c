@@ -208,7 +208,8 @@ oom:
 struct acc_cell {
     uint32_t gen;    /* query generation in which the cell is valid */
     uint16_t slot;   /* last query slot credited (token index + 1) */
-    uint16_t pad;
+    uint16_t list;   /* the name's list (engine->lists index), set once at searcher creation:
+                        the list filter reads it from the cell it touches anyway */
     float acc;       /* retrieval weight accumulated */
     float cur;       /* weight credited to `slot` so far */
 };
@@ -258,6 +259,12 @@ cp_searcher *cp_searcher_new(const cp_engine *e, cp_error *err) {
     s->list_ok = calloc(e->n_lists + 1, 1);
     s->qa = cp_arena_new();
     if (!s->cell || !s->touched || !s->list_ok || !s->qa) goto oom;
+    if (e->n_lists > UINT16_MAX) {
+        cp_searcher_free(s);
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "search: too many lists (%zu)", e->n_lists);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_names; i++) s->cell[i].list = (uint16_t)cp_index_name(s->ix, (uint32_t)i)->list;
     if (!(s->norm = cp_normalizer_new(err))) {
         cp_searcher_free(s);
         return NULL;
@@ -405,7 +412,7 @@ static void retrieve(cp_searcher *s, const lookup *lk, size_t n, int filter) {
             struct acc_cell *c = &s->cell[id];
             if (c->gen != g) {
                 if (!seed) continue;
-                if (filter && !s->list_ok[cp_index_name(s->ix, id)->list]) continue;
+                if (filter && !s->list_ok[c->list]) continue;
                 c->gen = g;
                 c->acc = w;
                 c->cur = w;
@@ -857,7 +864,12 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         goto oom;
     }
     size_t ns = 0;
+    /* The most positive evidence can add (date of birth, country) closes
+     * this much of the gap: a hit whose name score cannot reach min_score
+     * even so is dropped without looking at its facts. */
+    double keep_gap = (qd.year ? 1.0 - CP_EV_DOB_EXACT : 1.0) * (q->country && *q->country ? 1.0 - CP_EV_COUNTRY : 1.0);
     for (size_t i = 0; i < n_hits; i++) {
+        if (!hits[i].id_match && 1.0 - (1.0 - hits[i].name_score) * keep_gap + 1e-9 < min_score) continue;
         evidence(s, q, qd.year ? &qd : NULL, &hits[i], NULL, NULL);
         if (hits[i].score + 1e-9 < min_score) continue;
         sh[ns].h = hits[i];
