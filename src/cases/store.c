@@ -84,6 +84,18 @@ cp_store *cp_store_open(const char *path, cp_error *err) {
         return NULL;
     }
     const char *shown = cp_db_is_pg(path) ? "postgresql" : path;
+    /* An existing store is used as is: the DDL below takes table locks
+     * (PostgreSQL: CREATE INDEX IF NOT EXISTS takes a SHARE lock even when the
+     * index exists) that would deadlock with other processes' writers. The
+     * schema_version row is written in the same transaction as the tables. */
+    cp_dbres *r = NULL;
+    int64_t v = 0;
+    if (cp_db_query(s->db, "SELECT MAX(version) FROM schema_version", NULL, 0, &r, NULL) == 0) {
+        v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
+        cp_dbres_free(r);
+        r = NULL;
+    }
+    if (v > 0) goto check_version;
     if (s->db->ops->begin_schema(s->db, err) != 0) {
         if (err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", shown);
         cp_store_close(s);
@@ -101,13 +113,13 @@ cp_store *cp_store_open(const char *path, cp_error *err) {
         cp_store_close(s);
         return NULL;
     }
-    cp_dbres *r = NULL;
     if (q(s->db, "schema version", "SELECT MAX(version) FROM schema_version", NULL, 0, &r, err) != 0) {
         cp_store_close(s);
         return NULL;
     }
-    int64_t v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
+    v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
     cp_dbres_free(r);
+check_version:
     if (v != SCHEMA_VERSION) {
         cp_error_set(err, CP_ERR_FORMAT, shown, 0, -1, "schema_version",
                      "case store schema version %lld, this program knows %d", (long long)v, SCHEMA_VERSION);

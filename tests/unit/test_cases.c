@@ -5,7 +5,13 @@
  * data/lists/us-ofac-sdn/sdn.csv.gz:
  *   36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,...
  * Times are fixed Unix seconds (T0 = 2026-03-01T12:00:00Z); nothing here
- * reads the clock. */
+ * reads the clock.
+ *
+ * Backends: SQLite (a temp file) by default; with CP_TEST_PG_DSN set to a
+ * postgresql:// URI the same tests run against that PostgreSQL database
+ * (every table of the store is dropped before each test).
+ * tests/cli/cases_pg.sh starts a throw-away PostgreSQL server and runs this
+ * program that way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,22 +25,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 enum { T0 = 1772366400, DAY = 86400 };
 
 typedef struct fx {
     char dir[64];
-    char path[128];
+    char path[1024]; /* SQLite file or PostgreSQL URI */
+    int pg;
     cp_store *s;
 } fx;
 
+static const char *pg_dsn(void) {
+    const char *d = getenv("CP_TEST_PG_DSN");
+    return d && *d ? d : NULL;
+}
+
 static int setup(void **state) {
     fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/cp-cases-test-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
-    snprintf(f->path, sizeof f->path, "%s/cases.db", f->dir);
     cp_error err = {0};
+    if (pg_dsn()) {
+        f->pg = 1;
+        snprintf(f->path, sizeof f->path, "%s", pg_dsn());
+        /* A fresh store: drop what an earlier test left, then create. */
+        cp_store *s = cp_store_open(f->path, &err);
+        if (!s || cp_store_exec_sql(s,
+                                    "DROP TABLE IF EXISTS audit_head, audit, suppressions, dispositions, alerts, "
+                                    "schema_version CASCADE",
+                                    &err) != 0) {
+            fprintf(stderr, "%s\n", err.message);
+            cp_store_close(s);
+            return -1;
+        }
+        cp_store_close(s);
+    } else {
+        snprintf(f->dir, sizeof f->dir, "/tmp/cp-cases-test-XXXXXX");
+        if (!mkdtemp(f->dir)) return -1;
+        snprintf(f->path, sizeof f->path, "%s/cases.db", f->dir);
+    }
     f->s = cp_store_open(f->path, &err);
     if (!f->s) {
         fprintf(stderr, "%s\n", err.message);
@@ -47,7 +76,11 @@ static int setup(void **state) {
 static int teardown(void **state) {
     fx *f = *state;
     cp_store_close(f->s);
-    char p[192];
+    if (f->pg) {
+        free(f);
+        return 0;
+    }
+    char p[1100];
     const char *sfx[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
@@ -257,7 +290,17 @@ static void test_good_guy(void **state) {
     assert_int_equal(cp_audit_verify(f->s, &rep, &err), 0);
 }
 
-static void raw_sql(const char *path, const char *sql) {
+/* Tampering by someone with write access to the database, outside the
+ * store's rules (SQLite: a second connection to the file). */
+static void raw_sql(fx *f, const char *sql) {
+    if (f->pg) {
+        cp_error err = {0};
+        int rc = cp_store_exec_sql(f->s, sql, &err);
+        if (rc != 0) fprintf(stderr, "raw_sql: %s\n", err.message);
+        assert_int_equal(rc, 0);
+        return;
+    }
+    const char *path = f->path;
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     char *msg = NULL;
@@ -296,7 +339,7 @@ static void test_audit_edit(void **state) {
     fx *f = *state;
     fill(f);
     /* Change who decided in record 4 (alert 2's disposition). */
-    raw_sql(f->path, "UPDATE audit SET actor = 'mallory' WHERE seq = 4");
+    raw_sql(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 4");
     expect_bad(f, 4, "edited");
 }
 
@@ -305,7 +348,7 @@ static void test_audit_edit_rehash(void **state) {
     fill(f);
     /* An editor who recomputes the edited record's own hash breaks the link
      * of the next record. */
-    raw_sql(f->path, "UPDATE audit SET detail = '{}', hash = 'ab' || substr(hash, 3) WHERE seq = 3");
+    raw_sql(f, "UPDATE audit SET detail = '{}', hash = 'ab' || substr(hash, 3) WHERE seq = 3");
     expect_bad(f, 3, "edited");
 }
 
@@ -313,7 +356,7 @@ static void test_audit_reorder(void **state) {
     fx *f = *state;
     fill(f);
     /* Swap records 5 and 6 (seq numbers exchanged). */
-    raw_sql(f->path, "UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6;"
+    raw_sql(f, "UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6;"
                      "UPDATE audit SET seq = 6 WHERE seq = -5;");
     expect_bad(f, 5, "prev_hash");
 }
@@ -321,7 +364,7 @@ static void test_audit_reorder(void **state) {
 static void test_audit_delete(void **state) {
     fx *f = *state;
     fill(f);
-    raw_sql(f->path, "DELETE FROM audit WHERE seq = 7");
+    raw_sql(f, "DELETE FROM audit WHERE seq = 7");
     expect_bad(f, 7, "deleted");
 }
 
@@ -329,14 +372,14 @@ static void test_audit_delete_renumber(void **state) {
     fx *f = *state;
     fill(f);
     /* Delete record 7 and renumber the rest to hide the gap. */
-    raw_sql(f->path, "DELETE FROM audit WHERE seq = 7; UPDATE audit SET seq = seq - 1 WHERE seq > 7;");
+    raw_sql(f, "DELETE FROM audit WHERE seq = 7; UPDATE audit SET seq = seq - 1 WHERE seq > 7;");
     expect_bad(f, 7, "prev_hash");
 }
 
 static void test_audit_delete_tail(void **state) {
     fx *f = *state;
     fill(f);
-    raw_sql(f->path, "DELETE FROM audit WHERE seq >= 9");
+    raw_sql(f, "DELETE FROM audit WHERE seq >= 9");
     expect_bad(f, 9, "deleted from the end");
 }
 
@@ -404,6 +447,61 @@ static void test_entity_hash(void **state) {
     assert_string_not_equal(h1, h3);
 }
 
+/* Concurrent writers on separate connections (as separate server processes
+ * would be): 4 threads x 25 alerts, each proposed. Ids must not collide and
+ * the audit chain must not fork: 200 records in one unbroken chain. */
+typedef struct writer_arg {
+    const char *path;
+    int k, failures;
+} writer_arg;
+
+static void *writer(void *p) {
+    writer_arg *a = p;
+    cp_error err = {0};
+    cp_store *s = cp_store_open(a->path, &err);
+    if (!s) {
+        fprintf(stderr, "writer %d: %s\n", a->k, err.message);
+        a->failures++;
+        return NULL;
+    }
+    for (int i = 0; i < 25; i++) {
+        cp_alert_new c = candidate(H1);
+        cp_disp_outcome out;
+        if (cp_store_record_alerts(s, &c, 1, "screener1", T0 + i, &err) != CP_STORE_OK || c.alert_id <= 0 ||
+            cp_store_disposition(s, c.alert_id, a->k % 2 ? "alice" : "dora", CP_ROLE_ANALYST, "true_match",
+                                 "listed", T0 + i, DAY, &out, &err) != CP_STORE_OK) {
+            fprintf(stderr, "writer %d: %s\n", a->k, err.message);
+            a->failures++;
+        }
+    }
+    cp_store_close(s);
+    return NULL;
+}
+
+static void test_concurrent_writers(void **state) {
+    fx *f = *state;
+    pthread_t th[4];
+    writer_arg args[4];
+    for (int k = 0; k < 4; k++) {
+        args[k] = (writer_arg){f->path, k, 0};
+        assert_int_equal(pthread_create(&th[k], NULL, writer, &args[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        pthread_join(th[k], NULL);
+        assert_int_equal(args[k].failures, 0);
+    }
+    cp_error err = {0};
+    cp_audit_report rep;
+    assert_int_equal(cp_audit_verify(f->s, &rep, &err), 0);
+    assert_int_equal(rep.records, 200);
+    int64_t counts[4];
+    assert_int_equal(cp_store_alert_counts(f->s, counts, &err), 0);
+    assert_int_equal(counts[1], 100); /* pending_confirmation */
+    json_t *l = cp_store_alerts_list(f->s, NULL, 0, 1, &err);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(l, "alerts"), 0), "id")), 100);
+    json_decref(l);
+}
+
 static void test_schema_embedded(void **state) {
     (void)state;
     const char *sql = cp_store_schema_sql();
@@ -425,6 +523,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_audit_delete_renumber, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_delete_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_after_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
         cmocka_unit_test(test_party_key),
         cmocka_unit_test(test_entity_hash),
         cmocka_unit_test(test_schema_embedded),
