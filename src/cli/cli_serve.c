@@ -27,6 +27,7 @@ static void serve_usage(FILE *f) {
           "  --data DIR         lists directory (default $CHOKEPOINT_DATA, the active or bundled lists)\n"
           "  --policy FILE      policy file (default $CHOKEPOINT_POLICY or data/policy/default.policy)\n"
           "  --refdata DIR      goods/geo tables folder (default $CHOKEPOINT_REFDATA or data/)\n"
+          "  --web DIR          web UI files served at / and /ui/ (default: web/ of the source tree)\n"
           "  --threads N        HTTP worker threads (default 4)\n"
           "  --port-file FILE   write the bound port to FILE once listening\n"
           "  --lenient          skip malformed list records instead of failing the load\n"
@@ -104,6 +105,7 @@ int cp_cli_serve(int argc, char **argv) {
         else if (!strcmp(a, "--data")) r = copy_opt(cfg.data, sizeof cfg.data, v, a);
         else if (!strcmp(a, "--policy")) r = copy_opt(cfg.policy, sizeof cfg.policy, v, a);
         else if (!strcmp(a, "--refdata")) r = copy_opt(cfg.refdata, sizeof cfg.refdata, v, a);
+        else if (!strcmp(a, "--web")) r = copy_opt(cfg.web, sizeof cfg.web, v, a);
         else if (!strcmp(a, "--port-file")) r = copy_opt(cfg.port_file, sizeof cfg.port_file, v, a);
         else if (!strcmp(a, "--threads")) {
             char *end;

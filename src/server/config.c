@@ -154,6 +154,7 @@ int cp_srv_config_load(cp_srv_config *c, const char *path, cp_error *err) {
             else if (!strcmp(k, "data")) r = set_str(c->data, sizeof c->data, v, path, line, k, err);
             else if (!strcmp(k, "policy")) r = set_str(c->policy, sizeof c->policy, v, path, line, k, err);
             else if (!strcmp(k, "refdata")) r = set_str(c->refdata, sizeof c->refdata, v, path, line, k, err);
+            else if (!strcmp(k, "web")) r = set_str(c->web, sizeof c->web, v, path, line, k, err);
             else if (!strcmp(k, "max_body")) {
                 r = set_num(&n, v, 1024, 64ull << 20, path, line, k, err);
                 c->max_body = (size_t)n;

@@ -1,6 +1,7 @@
 /* chokepoint serve: HTTP API on libmicrohttpd. Contracts in server.h,
  * endpoints in docs/server.md. */
 #include "server/server.h"
+#include "server/static.h"
 #include "cases/audit.h"
 #include "core/error.h"
 #include "core/io.h"
@@ -93,12 +94,12 @@ static void worker_put(snap *sn, worker *w) {
 
 enum route {
     R_HEALTHZ, R_READYZ, R_METRICS, R_SCREEN, R_BATCH, R_SEARCH, R_ENTITY, R_LISTS, R_RELOAD,
-    R_ALERTS, R_ALERT, R_DISPOSITION, R_SUPPRESSIONS, R_AUDIT, R_OTHER, R__N
+    R_ALERTS, R_ALERT, R_DISPOSITION, R_SUPPRESSIONS, R_AUDIT, R_ME, R_UI, R_OTHER, R__N
 };
 static const char *const route_names[R__N] = {
     "/healthz", "/readyz", "/metrics", "/v1/screen", "/v1/screen/batch", "/v1/search", "/v1/entities/{id}",
     "/v1/lists", "/v1/lists/reload", "/v1/alerts", "/v1/alerts/{id}", "/v1/alerts/{id}/disposition",
-    "/v1/suppressions", "/v1/audit", "other"};
+    "/v1/suppressions", "/v1/audit", "/v1/me", "/ui", "other"};
 
 enum { NBUCKETS = 12 };
 static const double buckets[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -754,9 +755,10 @@ static enum route route_of(const char *url, int64_t *id, const char **tail) {
     } fixed[] = {{"/healthz", R_HEALTHZ},     {"/readyz", R_READYZ},         {"/metrics", R_METRICS},
                  {"/v1/screen", R_SCREEN},    {"/v1/screen/batch", R_BATCH}, {"/v1/search", R_SEARCH},
                  {"/v1/lists", R_LISTS},      {"/v1/lists/reload", R_RELOAD}, {"/v1/alerts", R_ALERTS},
-                 {"/v1/suppressions", R_SUPPRESSIONS}, {"/v1/audit", R_AUDIT}};
+                 {"/v1/suppressions", R_SUPPRESSIONS}, {"/v1/audit", R_AUDIT}, {"/v1/me", R_ME}};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (!strcmp(url, fixed[i].path)) return fixed[i].r;
+    if (cp_srv_static_match(url)) return R_UI;
     if (!strncmp(url, "/v1/entities/", 13) && url[13]) {
         *tail = url + 13;
         return R_ENTITY;
@@ -806,6 +808,10 @@ static void dispatch(cp_server *s, struct MHD_Connection *c, const char *url, co
     cp_error err = {0};
     switch (rt) {
     case R_METRICS: return h_metrics(s, rep);
+    case R_ME: /* who the token belongs to (the web UI shows it) */
+        rep->status = 200;
+        rep->json = json_pack("{s:s, s:s}", "user", t->user, "role", cp_role_name(t->role));
+        return;
     case R_ALERTS: {
         const char *st = arg(c, "status");
         if (st && strcmp(st, "open") && strcmp(st, "pending_confirmation") && strcmp(st, "closed") &&
@@ -911,6 +917,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, reply *rep) {
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     if (rep->www_auth) MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"chokepoint\"");
     enum MHD_Result ret = MHD_queue_response(c, rep->status, r);
     MHD_destroy_response(r);
@@ -956,10 +963,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     int64_t id = 0;
     const char *tail = NULL, *user = "-";
     enum route rt = route_of(url, &id, &tail);
-    dispatch(s, c, url, method, q, rt, id, tail, &user, &rep);
-    if (!rep.status) set_error(&rep, 500, "internal error");
-    unsigned status = rep.status;
-    enum MHD_Result ret = send_reply(c, &rep);
+    unsigned status = 0;
+    enum MHD_Result ret;
+    if (rt == R_UI) { /* static web UI files, no token (src/server/static.c) */
+        ret = cp_srv_static_serve(c, s->cfg.web, url, method, &status);
+    } else {
+        dispatch(s, c, url, method, q, rt, id, tail, &user, &rep);
+        if (!rep.status) set_error(&rep, 500, "internal error");
+        status = rep.status;
+        ret = send_reply(c, &rep);
+    }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - q->t0.tv_sec) + (double)(t1.tv_nsec - q->t0.tv_nsec) / 1e9;

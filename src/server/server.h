@@ -29,6 +29,7 @@ typedef struct cp_srv_config {
     char policy[1024];       /* policy file ("" : data/policy/default.policy of the source tree) */
     char refdata[1024];      /* goods/geo folder ("" : default) */
     char port_file[1024];    /* write the bound port here when set (tests) */
+    char web[1024];          /* web UI files ("" : CP_SOURCE_DIR/web; docs/ui.md) */
     size_t max_body;         /* bytes per request body (default 1 MiB) */
     unsigned timeout;        /* seconds a connection may stay idle (default 30) */
     unsigned threads;        /* polling threads (default 4) */

@@ -1,0 +1,77 @@
+// Screen page: paste a message (SWIFT MT, ISO 20022 MX, JSON or CSV
+// transactions), POST /v1/screen, show the decision, the alerts it raised,
+// the hits and the message text with the matched fields marked.
+
+import { api } from './api.js';
+import { h, errorBox } from './dom.js';
+import { renderMarked } from './highlight.js';
+import { hitsTable, resultHeader, versions } from './hits.js';
+
+const FORMATS = [['auto', 'detect'], ['mt', 'SWIFT MT (FIN/RJE)'], ['mx', 'ISO 20022 MX (XML)'], ['json', 'JSON transactions'], ['csv', 'CSV transactions']];
+
+// The last text screened in this tab, so that going to an alert and back keeps it.
+const DRAFT = 'chokepoint.screen.draft';
+
+export async function render(root) {
+  const ta = h('textarea', { id: 'msg', name: 'message', rows: '14', spellcheck: 'false', required: true, 'aria-describedby': 'msg-hint' });
+  ta.value = sessionStorage.getItem(DRAFT) ?? '';
+  const fmt = h('select', { id: 'msg-format', name: 'format' }, FORMATS.map(([v, l]) => h('option', { value: v }, l)));
+  const btn = h('button', { type: 'submit', class: 'primary' }, 'Screen');
+  const form = h('form', { class: 'card', 'aria-labelledby': 'screen-title' },
+    h('h1', { id: 'screen-title' }, 'Screen a message'),
+    h('div', { class: 'field' }, h('label', { for: 'msg' }, 'Message'), ta,
+      h('div', { class: 'hint', id: 'msg-hint' }, 'One message or a file of messages in any supported format. Screening records alerts in the case store.')),
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'msg-format' }, 'Format'), fmt),
+      h('div', { class: 'actions' }, btn)));
+  const out = h('section', { id: 'screen-result', 'aria-label': 'Screening result' });
+  root.replaceChildren(form, out);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = ta.value;
+    if (!text.trim()) return;
+    sessionStorage.setItem(DRAFT, text);
+    btn.disabled = true;
+    out.replaceChildren(h('p', { class: 'muted' }, 'Screening...'));
+    try {
+      const res = await api('POST', '/v1/screen', { body: text, query: { format: fmt.value === 'auto' ? '' : fmt.value } });
+      out.replaceChildren(...(res.results ?? []).map((r, k) => renderResult(text, r, k)));
+      out.querySelector('h2')?.focus();
+    } catch (err) {
+      out.replaceChildren(errorBox(err));
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  ta.focus();
+}
+
+function renderResult(text, r, k) {
+  if (r.error) return h('div', { class: 'card' }, errorBox({ message: `${r.error.message}${r.error.field ? ` (field ${r.error.field})` : ''}${r.error.offset >= 0 ? ` at byte ${r.error.offset}` : ''}` }));
+  const hits = r.hits ?? [];
+  const markId = (i) => `hit-${k}-${i}`;
+  const { pre, located } = renderMarked(text, hits, markId);
+  const show = (i) => {
+    const m = document.getElementById(markId(i));
+    if (!m) return;
+    m.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    m.classList.add('flash');
+    setTimeout(() => m.classList.remove('flash'), 1500);
+  };
+  return h('article', { class: 'card result', 'data-decision': r.decision },
+    h('h2', { tabindex: '-1' }, `Result ${r.message_id ? `for ${r.message_id}` : k + 1}`),
+    resultHeader(r),
+    r.alerts?.length
+      ? h('p', { class: 'alerts-raised' }, `${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'} raised: `,
+        r.alerts.map((id, j) => [j ? ', ' : '', h('a', { href: `#/alerts/${id}`, class: 'alert-link' }, `#${id}`)]))
+      : h('p', { class: 'muted' }, 'No alert raised.'),
+    r.suppressed?.length
+      ? h('p', {}, 'Suppressed by the good-guy list: ', r.suppressed.map((s, j) => [j ? '; ' : '', `${s.party} / ${s.entity_id} (suppression ${s.suppression_id})`]))
+      : null,
+    h('h3', {}, 'Message'),
+    h('p', { class: 'small muted legend' }, 'Marked: ', h('mark', { class: 'hl hl-block' }, 'BLOCK'), ' ', h('mark', { class: 'hl hl-review' }, 'REVIEW'), ' ', h('mark', { class: 'hl hl-pass' }, 'information (PASS)'), '. Hover a mark for the reason.'),
+    pre,
+    h('h3', {}, 'Hits'),
+    hitsTable(hits, { onShow: show, located }),
+    versions(r));
+}
