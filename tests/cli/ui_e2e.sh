@@ -16,6 +16,8 @@ cd "$(dirname "$0")/../.." || exit 1
 chromium=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "skip: no chromium at $chromium (apt-get install chromium; scripts/setup does)"; exit 77; }
 command -v node >/dev/null || { echo "skip: node not installed (apt-get install nodejs)"; exit 77; }
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+[ "$node_major" -ge 20 ] 2>/dev/null || { echo "skip: playwright-core needs node >= 20 (have $(node --version 2>&1))"; exit 77; }
 if [ ! -f tests/e2e/node_modules/playwright-core/package.json ]; then
     if command -v npm >/dev/null; then
         echo "installing playwright-core into tests/e2e/node_modules (npm ci, no browser download)"
