@@ -6,6 +6,7 @@
 #include "msg/txn.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 void cp_request_list_init(cp_request_list *l) {
@@ -62,6 +63,16 @@ cp_msg_format cp_msg_format_parse(const char *s) {
 
 int cp_msg_parse(cp_msg_format f, const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out,
                  cp_error *err) {
+    /* No payment format allows a NUL byte (SWIFT X/Z character sets, RFC 4180
+     * TEXTDATA, RFC 8259 strings, XML 1.0 Char). Parsers copy fields as C
+     * strings: a NUL would cut "X<NUL>SANCTIONED NAME" to "X" and hide the
+     * party, so the whole message is refused. */
+    const char *nul = data ? memchr(data, '\0', len) : NULL;
+    if (nul) {
+        cp_error_set(err, CP_ERR_FORMAT, opts ? opts->file : NULL, 0, (long)(nul - data), NULL,
+                     "NUL byte in the message (not allowed in any payment format)");
+        return -1;
+    }
     switch (f) {
     case CP_MSG_MT: return cp_mt_parse(data, len, opts, out, err);
     case CP_MSG_MX: return cp_mx_parse(data, len, opts, out, err);

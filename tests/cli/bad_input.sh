@@ -36,5 +36,16 @@ out=$("$CHOKEPOINT" compare A C) || fail "compare A C: exit $?"
 # ---- search
 "$CHOKEPOINT" search --dob 2024-02-30 Maduro >/dev/null 2>"$tmp/err" && fail "--dob 2024-02-30 accepted"
 grep -q "bad --dob" "$tmp/err" || fail "--dob message: $(cat "$tmp/err")"
+# ---- screen
+# NUL before a listed name in MT and CSV: was PASS (name cut at the NUL)
+printf '{1:F01COBADEFFAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:PAY-1\n:23B:CRED\n:32A:240503EUR1,00\n:50K:/DE20700500000001234567\nA\n:59:/AT611904300234573201\nX\0NICOLAS MADURO MOROS\n:71A:SHA\n-}' >"$tmp/nul.fin"
+printf 'id,creditor_name\nTX-2,X\0NICOLAS MADURO MOROS\n' >"$tmp/nul.csv"
+for f in nul.fin nul.csv; do
+  "$CHOKEPOINT" screen --no-lists "$tmp/$f" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 3 ] || fail "screen $f: want exit 3, got $rc: $(cat "$tmp/out" "$tmp/err")"
+  grep -q "NUL byte" "$tmp/out" "$tmp/err" || fail "screen $f: no NUL error: $(cat "$tmp/out" "$tmp/err")"
+done
+
 for f in "$tmp"/err; do sanitizer "$f" && fail "sanitizer report: $(cat "$f")"; done
 echo ok

@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "match/name.h"
 #include "match/search.h"
+#include "msg/parse.h"
 
 /* U+FDFA ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM: 3 UTF-8 bytes that ICU
  * expands to 18 letters. A name made of it filled the fixed UTF-16 buffer of
@@ -73,11 +74,41 @@ static void test_no_negative_zero_score(void **state) {
     cp_comparer_free(c);
 }
 
+/* A NUL byte before a party name: the MT and CSV parsers copied fields as C
+ * strings, so "X<NUL>NICOLAS MADURO MOROS" was screened as "X" and the
+ * payment PASSed. No payment format allows NUL (SWIFT X character set, RFC
+ * 4180 TEXTDATA, JSON without \u0000, XML 1.0 Char): the message is an error
+ * naming the byte offset. */
+static void test_nul_in_message_rejected(void **state) {
+    (void)state;
+    static const char mt[] = "{1:F01COBADEFFAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n"
+                             ":20:PAY-1\n:23B:CRED\n:32A:240503EUR1,00\n:50K:/DE20700500000001234567\nA\n"
+                             ":59:/AT611904300234573201\nX\0NICOLAS MADURO MOROS\n:71A:SHA\n-}";
+    static const char csv[] = "id,creditor_name\nTX-2,X\0NICOLAS MADURO MOROS\n";
+    struct { cp_msg_format f; const char *d; size_t len; long off; } cases[] = {
+        {CP_MSG_MT, mt, sizeof mt - 1, (long)(strstr(mt, "3201\nX") - mt + 6)},
+        {CP_MSG_UNKNOWN, mt, sizeof mt - 1, (long)(strstr(mt, "3201\nX") - mt + 6)},
+        {CP_MSG_CSV, csv, sizeof csv - 1, 23},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cp_request_list l;
+        cp_request_list_init(&l);
+        cp_error err;
+        memset(&err, 0, sizeof err);
+        assert_int_equal(cp_msg_parse_all(cases[i].f, cases[i].d, cases[i].len, NULL, &l, &err), -1);
+        assert_int_equal(l.n, 0);
+        assert_int_equal(err.offset, cases[i].off);
+        assert_non_null(strstr(err.message, "NUL"));
+        cp_request_list_free(&l);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expanding_ligature_flood),
         cmocka_unit_test(test_query_dob_calendar),
         cmocka_unit_test(test_no_negative_zero_score),
+        cmocka_unit_test(test_nul_in_message_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
