@@ -73,8 +73,15 @@ static int mt_next(cp_msg_iter *it, cp_msg_span *out) {
         }
         if (len - i >= 3 && d[i + 1] == '1' && d[i + 2] == ':') {
             if (have_user_b1) break; /* next message */
-            /* Service identifier: block 1 is F + 2-digit service id ("01" = user message). */
-            if (len - i >= 6 && d[i + 4] == '0' && d[i + 5] == '1') have_user_b1 = 1;
+            /* Service identifier: block 1 is F + 2-digit service id ("01" =
+             * user message). Only an explicit other service id (21 = ACK/NAK)
+             * makes a service message; a block 1 without one (damaged, the MT
+             * parser may repair it) counts as a user message, so that the
+             * next "{1:" still starts a new unit. */
+            int svc = len - i >= 6 && (d[i + 3] == 'F' || d[i + 3] == 'A' || d[i + 3] == 'L') &&
+                      d[i + 4] >= '0' && d[i + 4] <= '9' && d[i + 5] >= '0' && d[i + 5] <= '9' &&
+                      !(d[i + 4] == '0' && d[i + 5] == '1');
+            if (!svc) have_user_b1 = 1;
         }
         i = mt_block_end(d, len, i);
         end = i;

@@ -16,6 +16,16 @@ typedef struct mt_field {
     size_t vlen;     /* value bytes (line breaks inside, trailing one excluded) */
 } mt_field;
 
+/* A repaired defect (docs/formats/mt.md "Recovered defects"); copied into
+ * every request of the message as a cp_parse_warning. */
+typedef struct mt_warn {
+    const char *field;    /* static string: "block 1", "block 4" */
+    size_t off;           /* byte offset in the message */
+    char msg[200];
+} mt_warn;
+
+enum { MT_MAX_WARNINGS = 4 }; /* each kind of repair happens at most once per message */
+
 typedef struct mt_msg {
     const char *d;
     size_t len;
@@ -32,6 +42,8 @@ typedef struct mt_msg {
     size_t b4_off;
     mt_field *f;
     size_t nf, capf;
+    mt_warn *w;           /* caller's array of MT_MAX_WARNINGS, survives the reset after a service message */
+    size_t *nw;
 } mt_msg;
 
 static int fail(mt_msg *m, size_t off, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -43,6 +55,21 @@ static int fail(mt_msg *m, size_t off, const char *field, const char *fmt, ...) 
     va_end(ap);
     cp_error_set(m->err, CP_ERR_FORMAT, m->opts ? m->opts->file : NULL, 0, (long)off, field, "%s", buf);
     return -1;
+}
+
+/* Records a repair. More than MT_MAX_WARNINGS repairs in one message means
+ * it is not "a few stray bytes": an error then. */
+static int warn(mt_msg *m, size_t off, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int warn(mt_msg *m, size_t off, const char *field, const char *fmt, ...) {
+    if (*m->nw >= MT_MAX_WARNINGS) return fail(m, off, field, "too many defects to repair (more than %d)", MT_MAX_WARNINGS);
+    mt_warn *w = &m->w[(*m->nw)++];
+    w->field = field;
+    w->off = off;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->msg, sizeof w->msg, fmt, ap);
+    va_end(ap);
+    return 0;
 }
 
 static int nomem(mt_msg *m) {
@@ -57,8 +84,36 @@ static int is_alnum_up(char c) { return is_upper(c) || is_digit(c); }
 
 /* ------------------------------------------------------------ blocks */
 
-/* Block 1: F 01 LT(12) session(4) sequence(6) (SWIFT FIN basic header). */
+/* A block 1 that lost its application id and service id but is otherwise
+ * intact: exactly a 12-character logical terminal whose first 8 characters
+ * have the BIC layout (ISO 9362: 4 alphanumeric, 2-letter country code,
+ * 2 alphanumeric), then the 4-digit session and 6-digit sequence number. */
+static int b1_without_service_id(const char *p, size_t n) {
+    if (n != 22) return 0;
+    for (size_t i = 0; i < 12; i++)
+        if (!is_alnum_up(p[i])) return 0;
+    if (!is_upper(p[4]) || !is_upper(p[5])) return 0;
+    for (size_t i = 12; i < 22; i++)
+        if (!is_digit(p[i])) return 0;
+    return 1;
+}
+
+/* Block 1: F 01 LT(12) session(4) sequence(6) (SWIFT FIN basic header).
+ * Repaired (with a warning): the "F01" missing in front of an otherwise
+ * complete header; the message is then read as a FIN user message, which
+ * validate() confirms (block 2 and a block-4 text must follow). */
 static int parse_b1(mt_msg *m, size_t off, const char *p, size_t n) {
+    if (!(n >= 3 && (p[0] == 'F' || p[0] == 'A' || p[0] == 'L') && is_digit(p[1]) && is_digit(p[2])) &&
+        b1_without_service_id(p, n)) {
+        m->service = 0;
+        memcpy(m->b1_lt, p, 12);
+        m->b1_lt[12] = '\0';
+        m->have_b1 = 1;
+        return warn(m, off, "block 1",
+                    "basic header has no application id and service id: read as 'F01' (FIN user message) with "
+                    "logical terminal %.12s, session %.4s, sequence %.6s",
+                    p, p + 12, p + 16);
+    }
     if (n < 15 || (p[0] != 'F' && p[0] != 'A' && p[0] != 'L') || !is_digit(p[1]) || !is_digit(p[2]))
         return fail(m, off, "block 1", "basic header must be F + service id + 12-character logical terminal");
     for (size_t i = 3; i < 15; i++)
@@ -153,6 +208,7 @@ static int parse_b4_text(mt_msg *m, size_t *pos) {
     i++;
     int open = 0; /* a field is open */
     size_t cur_off = 0, cur_voff = 0, cur_vend = 0;
+    char cur_tag[4] = "";  /* tag of the open field (not yet in m->f), for errors */
     for (;;) {
         if (i >= m->len)
             return fail(m, m->b4_off, "block 4", "text block not terminated: no line \"-}\" before the end (truncated message?)");
@@ -161,7 +217,7 @@ static int parse_b4_text(mt_msg *m, size_t *pos) {
         size_t ce = le; /* content end, CR excluded */
         if (ce > ls && d[ce - 1] == '\r') ce--;
         if (ce - ls > CP_MT_MAX_LINE)
-            return fail(m, ls, open ? m->f[m->nf - 1].tag : "block 4", "line longer than %d bytes", CP_MT_MAX_LINE);
+            return fail(m, ls, open ? cur_tag : "block 4", "line longer than %d bytes", CP_MT_MAX_LINE);
         if (ce - ls >= 2 && d[ls] == '-' && d[ls + 1] == '}') {
             if (open && add_field(m, cur_off, cur_voff, cur_vend) < 0) return -1;
             *pos = ls + 2;
@@ -180,11 +236,19 @@ static int parse_b4_text(mt_msg *m, size_t *pos) {
             open = 1;
             cur_off = ls;
             cur_voff = d[t + 2] == ':' ? t + 3 : t + 4;
+            memcpy(cur_tag, d + t, cur_voff - 1 - t);
+            cur_tag[cur_voff - 1 - t] = '\0';
             cur_vend = ce;
         } else {
             if (!open) return fail(m, ls, "block 4", "text before the first field tag");
             cur_vend = ce;
         }
+        for (size_t j = ls; j < ce; j++)
+            if (d[j] == '{' || d[j] == '}')
+                return fail(m, j, open ? cur_tag : "block 4",
+                            "'%c' inside the text block (not in the SWIFT X character set): the block structure is "
+                            "damaged",
+                            d[j]);
         i = le + 1;
     }
 }
@@ -198,6 +262,26 @@ static int parse_blocks(mt_msg *m, size_t *pos) {
     for (;;) {
         while (i < m->len && is_ws(d[i])) i++;
         if (i >= m->len) break;
+        if (m->have_b4 && (d[i] == '{' || d[i] == '}')) {
+            /* Stray braces after block 4 (or a trailer), with nothing but
+             * braces and white space up to the end: they carry no content,
+             * so they are dropped with a warning. Anything else stays an
+             * error below. */
+            size_t e = i, nb = 0;
+            while (e < m->len && (d[e] == '{' || d[e] == '}' || is_ws(d[e]))) nb += !is_ws(d[e]), e++;
+            if (e >= m->len) {
+                char shown[9];
+                size_t k = 0;
+                for (size_t j = i; j < m->len && k < 8; j++)
+                    if (!is_ws(d[j])) shown[k++] = d[j];
+                shown[k] = '\0';
+                if (warn(m, i, "block 4", "%zu stray brace%s '%s%s' after the last block ignored", nb,
+                         nb == 1 ? "" : "s", shown, nb > 8 ? "..." : "") < 0)
+                    return -1;
+                i = m->len;
+                break;
+            }
+        }
         if (d[i] != '{') return fail(m, i, "block", "unexpected byte 0x%02x outside blocks", (unsigned char)d[i]);
         size_t t = i + 1, c = t;
         while (c < m->len && c - t < 3 && is_alnum_up(d[c])) c++;
@@ -207,6 +291,8 @@ static int parse_blocks(mt_msg *m, size_t *pos) {
         char id = d[t];
         int single = c - t == 1;
         if (first && !(single && id == '1')) return fail(m, i, "block 1", "message must start with block 1 ({1:)");
+        if (!single || !strchr("12345S", id))
+            return fail(m, i, bid, "unknown block identifier (FIN blocks are 1, 2, 3, 4, 5 and S)");
         if (!first && single && id == '1') break; /* next message */
         first = 0;
         size_t v = c + 1;
@@ -628,6 +714,13 @@ static int add_header(mt_msg *m, cp_request *r) {
     return 0;
 }
 
+/* Copies the repairs of the message into request r. */
+static int add_warnings(mt_msg *m, cp_request *r) {
+    for (size_t i = 0; i < *m->nw; i++)
+        if (!cp_request_add_warning(r, m->w[i].field, (long)m->w[i].off, m->w[i].msg)) return nomem(m);
+    return 0;
+}
+
 static int build(mt_msg *m, cp_request_list *out) {
     enum mt_kind kind = K_OTHER;
     if (!strcmp(m->mt, "101")) kind = K_101;
@@ -638,7 +731,7 @@ static int build(mt_msg *m, cp_request_list *out) {
     if (kind != K_101) {
         cp_request *r = cp_request_list_push(out);
         if (!r) return nomem(m);
-        if (add_header(m, r) < 0) return -1;
+        if (add_header(m, r) < 0 || add_warnings(m, r) < 0) return -1;
         int seq_b = 0;
         for (size_t i = 0; i < m->nf; i++) {
             const mt_field *f = &m->f[i];
@@ -660,7 +753,7 @@ static int build(mt_msg *m, cp_request_list *out) {
         while (e < m->nf && strcmp(m->f[e].tag, "21")) e++;
         cp_request *r = cp_request_list_push(out);
         if (!r) return nomem(m);
-        if (add_header(m, r) < 0) return -1;
+        if (add_header(m, r) < 0 || add_warnings(m, r) < 0) return -1;
         for (size_t i = 0; i < first_b; i++)
             if (apply_field(m, r, &m->f[i], kind, 0) < 0) return -1;
         for (size_t i = b; i < e; i++)
@@ -700,12 +793,16 @@ static int validate(mt_msg *m) {
 
 int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
     mt_msg m;
+    mt_warn warns[MT_MAX_WARNINGS];
+    size_t nwarn = 0;
     memset(&m, 0, sizeof m);
     m.d = data;
     m.len = len;
     m.opts = opts;
     m.err = err;
     m.ack = -1;
+    m.w = warns;
+    m.nw = &nwarn;
     size_t max = opts && opts->max_bytes ? opts->max_bytes : CP_MT_MAX_BYTES;
     if (!data) return fail(&m, 0, NULL, "no input");
     if (len > max) return fail(&m, 0, NULL, "message of %zu bytes exceeds the maximum of %zu", len, max);
@@ -720,6 +817,10 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
             if (!r) return nomem(&m);
             r->format = "mt";
             r->type = ack == 1 ? "NAK" : ack == 0 ? "ACK" : "SERVICE";
+            if (add_warnings(&m, r) < 0) {
+                cp_request_list_truncate(out, n0);
+                return -1;
+            }
             return 0;
         }
         free(m.f);
@@ -729,6 +830,8 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
         m.opts = opts;
         m.err = err;
         m.ack = -1;
+        m.w = warns;
+        m.nw = &nwarn;
         rc = parse_blocks(&m, &pos);
         if (rc == 0 && m.service) rc = fail(&m, pos, "block 1", "two service messages in a row");
     }

@@ -28,6 +28,17 @@
  * the standard is: CRLF or LF, optional account lines, repeated 59F/50F
  * line numbers (continuation of a name or address).
  *
+ * Recovered defects (docs/formats/mt.md): two kinds of damage found in real
+ * sample files are repaired instead of rejected, each recorded as a
+ * cp_parse_warning (field, byte offset, what was repaired) on every request
+ * of the message, so that screening still reads the message and the rule
+ * malformed_message sends it to a human: (1) stray '{' / '}' after block 4
+ * or a trailer, with only braces and white space up to the end; (2) a block 1
+ * without "F01" whose remaining 22 characters are exactly a logical terminal
+ * (BIC layout) + 4-digit session + 6-digit sequence. Everything else
+ * (block 4 not terminated, braces inside block 4, unknown block ids, text
+ * after the last block) stays an error.
+ *
  * Errors name the tag (e.g. "59F", or "block 4") and the byte offset in
  * `data`. Reentrant; allocates only inside the requests. */
 #ifndef CP_MSG_MT_H

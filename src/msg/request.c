@@ -5,6 +5,7 @@
 typedef struct cp_request_full {
     cp_request pub;
     size_t cap_parties, cap_texts, cap_places, cap_hs;
+    size_t cap_warnings;
 } cp_request_full;
 
 static const char *const role_names[CP_ROLE__COUNT] = {
@@ -33,6 +34,7 @@ void cp_request_free(cp_request *r) {
     free(r->texts);
     free(r->places);
     free(r->hs_codes);
+    free(r->warnings);
     cp_arena_free(r->arena);
     free(r);
 }
@@ -108,4 +110,16 @@ int cp_request_add_hs_code(cp_request *r, const char *code, size_t len) {
     if (!c) return -1;
     r->hs_codes[r->n_hs_codes++] = c;
     return 0;
+}
+
+cp_parse_warning *cp_request_add_warning(cp_request *r, const char *field, long offset, const char *message) {
+    cp_request_full *f = (cp_request_full *)r;
+    if (grow((void **)&r->warnings, &f->cap_warnings, r->n_warnings + 1, sizeof(cp_parse_warning)) < 0) return NULL;
+    cp_parse_warning *w = &r->warnings[r->n_warnings];
+    w->field = dup_opt(r, field);
+    w->offset = offset;
+    w->message = dup_opt(r, message);
+    if ((field && !w->field) || (message && !w->message)) return NULL;
+    r->n_warnings++;
+    return w;
 }

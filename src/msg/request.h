@@ -78,6 +78,16 @@ typedef struct cp_place {
     long offset;
 } cp_place;
 
+/* A defect of the message that the parser repaired instead of rejecting it
+ * (docs/formats/mt.md "Recovered defects"): the message is still screened,
+ * and the screening rule malformed_message (docs/rules.md) turns every
+ * warning into a rule hit so that a human looks at the damaged message. */
+typedef struct cp_parse_warning {
+    const char *field;    /* "block 1", "block 4" */
+    long offset;          /* byte offset in the message, -1 unknown */
+    const char *message;  /* what was repaired, e.g. "stray '{' after the last block ignored" */
+} cp_parse_warning;
+
 typedef struct cp_request {
     cp_arena *arena;           /* owns everything below */
     const char *message_id;    /* MT 20 / MX MsgId or EndToEndId / JSON id; NULL if none */
@@ -90,6 +100,7 @@ typedef struct cp_request {
     cp_text *texts; size_t n_texts;
     cp_place *places; size_t n_places;
     const char **hs_codes; size_t n_hs_codes;   /* structured HS codes (JSON/CSV goods lines), digits only */
+    cp_parse_warning *warnings; size_t n_warnings; /* repaired defects; none for a well-formed message */
 } cp_request;
 
 /* New empty request with its own arena; NULL on OOM. Free with cp_request_free. */
@@ -101,6 +112,9 @@ cp_party *cp_request_add_party(cp_request *r, const cp_party *p);
 cp_text *cp_request_add_text(cp_request *r, cp_text_kind kind, const char *field, const char *text, size_t len, long offset);
 cp_place *cp_request_add_place(cp_request *r, const char *field, const char *label, const char *text, size_t len, long offset);
 int cp_request_add_hs_code(cp_request *r, const char *code, size_t len);
+/* Records a parse warning (field and message copied into the arena; field may
+ * be NULL, offset -1 when unknown). Returns the stored warning, NULL on OOM. */
+cp_parse_warning *cp_request_add_warning(cp_request *r, const char *field, long offset, const char *message);
 /* Arena copy of s[0..len) (NUL-terminated), NULL on OOM. */
 const char *cp_request_strndup(cp_request *r, const char *s, size_t len);
 #endif
