@@ -20,7 +20,7 @@ static void audit_usage(FILE *f) {
           "        record that was edited, reordered or deleted. Exit 0 when intact, 1 otherwise.\n"
           "        Prints the head hash: keep it elsewhere to detect a rewrite of the whole chain.\n"
           "list:   prints the newest audit records (default 20) as JSON lines.\n"
-          "--db FILE defaults to chokepoint-cases.db (as chokepoint serve).\n",
+          "--db FILE defaults to chokepoint-cases.db (as chokepoint serve); a postgresql:// URI names a PostgreSQL store.\n",
           f);
 }
 
@@ -51,7 +51,7 @@ int cp_cli_audit(int argc, char **argv) {
         audit_usage(stderr);
         return 64;
     }
-    if (access(db, R_OK) != 0) {
+    if (strncmp(db, "postgres", 8) != 0 && access(db, R_OK) != 0) { /* postgres[ql]:// URIs: libpq */
         fprintf(stderr, "chokepoint audit: %s: no such case store\n", db);
         return 1;
     }

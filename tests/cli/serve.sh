@@ -140,7 +140,7 @@ grep -q 'token-000' "$tmp/server.log" && fail "a token is in the server log"
 grep -q 'Aerocaribbean\|Muller' "$tmp/server.log" && fail "message content is in the server log"
 
 # --- audit chain: verify passes (also while the server runs), then tampering is found
-out=$("$CHOKEPOINT" audit verify --db "$tmp/cases.db")
+out=$("$CHOKEPOINT" audit verify --db "$CP_DB")
 expect_eq "$?" 0 "audit verify exit"
 echo "$out" | grep -q '^audit chain OK: ' || fail "audit verify: $out"
 out=$(api $AN GET "/v1/audit?limit=1000")
@@ -148,13 +148,14 @@ for act in alert.created alert.disposition alert.confirmed suppression.created a
     echo "$out" | grep -q "\"action\":\"$act\"" || fail "audit has no $act"
 done
 stop_server
-if command -v sqlite3 >/dev/null; then
-    sqlite3 "$tmp/cases.db" "UPDATE audit SET actor = 'mallory' WHERE seq = 3"
-    out=$("$CHOKEPOINT" audit verify --db "$tmp/cases.db")
+case "$CP_DB" in postgres*) tamper=(psql -q "$CP_DB" -c) ;; *) tamper=(sqlite3 "$CP_DB") ;; esac
+if command -v "${tamper[0]}" >/dev/null; then
+    "${tamper[@]}" "UPDATE audit SET actor = 'mallory' WHERE seq = 3"
+    out=$("$CHOKEPOINT" audit verify --db "$CP_DB")
     expect_eq "$?" 1 "audit verify after tampering"
     echo "$out" | grep -q 'BROKEN at record 3' || fail "tampered record not named: $out"
 else
-    echo "note: sqlite3 command not installed; tampering is covered by test_cases"
+    echo "note: ${tamper[0]} command not installed; tampering is covered by test_cases"
 fi
 
 if [ "$fails" -ne 0 ]; then
