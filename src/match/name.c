@@ -167,7 +167,17 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
             continue;
         }
         if (person) {
-            L = cp_text_tables_match(n->tt, CP_TT_TITLE, a.w, a.len, a.n, i, NULL);
+            /* titles only in title position: before the name (a leading run:
+             * "Mr Dr John Smith", "President Putin") or, for the languages
+             * that write them after it (titles_after.tsv), as the last words
+             * ("Putyin elnök"). Elsewhere the word is a name: "Sara King",
+             * "Peter Major", "Ahmed Sultan" */
+            L = 0;
+            if (i == n_titles) L = cp_text_tables_match(n->tt, CP_TT_TITLE, a.w, a.len, a.n, i, NULL);
+            if (!L) {
+                size_t La = cp_text_tables_match(n->tt, CP_TT_TITLE_AFTER, a.w, a.len, a.n, i, NULL);
+                if (La && i + La == a.n) L = La;
+            }
             if (L && L < a.n - n_titles) {
                 n_titles += L;
                 i += L;
@@ -311,6 +321,11 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
 #define PHON_RAW 0.45
 /* Aligned pairs below this similarity partly contradict, in proportion. */
 #define WEAK_PAIR 0.7
+/* Across scripts, equal phonetic keys of 3+ consonant units
+ * (key_units): transliteration differences are expected. Shorter keys (one
+ * Chinese or Korean syllable) are graded by spelling like same-script ones:
+ * too many syllables share them (yin ~ joanna, jun ~ yuan). */
+#define CROSS_PHON_SIM 0.9
 /* Cross-script tokens with equal loose keys (see loose_key). */
 #define LOOSE_SIM 0.8
 /* Tokens equal up to a Baltic nominative ending. */
@@ -327,6 +342,18 @@ static double tok_weight(const cp_pname *p, size_t i) {
     if (f & CP_TOK_NUMBER) return 0.8;
     size_t l = p->tok_len[i] > 12 ? 12 : p->tok_len[i];
     return 1.0 + 0.2 * (double)l;
+}
+
+/* Consonant units of a phonetic key: how much a key match tells. The
+ * leading vowel class ('a') and a final "ng" (one nasal in pinyin, Korean and
+ * Vietnamese romanization) do not count; so a one-syllable Chinese or Korean
+ * token (yin, jun, wang, yang: keys "an", "fng", "ang") has at most 2 units,
+ * an Arabic consonant skeleton (hsn, mhmd) 3+. */
+static size_t key_units(const char *k, size_t kl) {
+    size_t u = kl;
+    if (u && k[0] == 'a') u--;
+    if (kl >= 2 && k[kl - 2] == 'n' && k[kl - 1] == 'g' && u) u--;
+    return u;
 }
 
 /* Similarity of two spellings a, b with phonetic keys ka, kb (see pair_sim). */
@@ -346,7 +373,8 @@ static double spell_sim(const char *a, size_t la, const char *b, size_t lb, cons
         /* same key: a romanization variant. Within one script the spelling
          * distance still counts (Olga/Oleg); across scripts it is expected. */
         double raw = 1.0 - (double)d / (double)L;
-        ks = cross ? 0.9 : PHON_BASE + PHON_RAW * (raw < 0 ? 0 : raw);
+        if (raw < 0) raw = 0;
+        ks = cross && key_units(ka, kla) >= 3 ? CROSS_PHON_SIM : PHON_BASE + PHON_RAW * raw;
     } else if (kla >= 3 && klb >= 3) {
         ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
     }
@@ -411,7 +439,7 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
     if (cross && s < LOOSE_SIM && q->key_len[i] >= 3 && c->key_len[j] >= 3) {
         char k1[72], k2[72];
         size_t l1 = loose_key(q->keys[i], q->key_len[i], k1), l2 = loose_key(c->keys[j], c->key_len[j], k2);
-        if (l1 >= 3 && l1 == l2 && memcmp(k1, k2, l1) == 0) {
+        if (key_units(k1, l1) >= 3 && l1 == l2 && memcmp(k1, k2, l1) == 0) {
             s = LOOSE_SIM;
             *kind = CP_ALIGN_PHONETIC;
         }

@@ -22,6 +22,7 @@ typedef enum cp_tt_kind {
     CP_TT_GENERIC,   /* generic organization words and stopwords */
     CP_TT_ABBR,      /* abbreviations -> expansion, numbers -> digits */
     CP_TT_VARIANT,   /* name spelling variants -> canonical */
+    CP_TT_TITLE_AFTER, /* titles written after the name (Hungarian elnok, Turkish bey) */
     CP_TT_N
 } cp_tt_kind;
 

@@ -290,6 +290,22 @@ static const char tbl_name_variants[] =
     "bin\tben\tibn\tbn\n"
     "yusuf\tyoussef\tyousef\tyusef\tyousuf\tjusuf\tyussuf\n"
     ;
+static const char tbl_titles_after[] =
+    "# Titles and honorifics that FOLLOW a person's name in their language\n"
+    "# (Hungarian: \"Putyin elnök\" = President Putin, \"Kovács úr\" = Mr Kovács;\n"
+    "# Turkish: \"Ahmet Bey\", \"Ayşe Hanım\", \"Enver Paşa\", \"Mehmet Efendi\").\n"
+    "# A word of titles.tsv is dropped only before the name (leading titles);\n"
+    "# a word of this table only as the last word(s) of a person name, and never\n"
+    "# when nothing else is left. One per line, any script.\n"
+    "elnök\n"
+    "úr\n"
+    "asszony\n"
+    "bey\n"
+    "hanım\n"
+    "paşa\n"
+    "pasha\n"
+    "efendi\n"
+    ;
 const cp_text_table_src cp_text_table_srcs[CP_TT_N] = {
     [CP_TT_LEGAL] = {"data/text/legal_forms.tsv", tbl_legal_forms, sizeof tbl_legal_forms - 1},
     [CP_TT_TITLE] = {"data/text/titles.tsv", tbl_titles, sizeof tbl_titles - 1},
@@ -297,4 +313,5 @@ const cp_text_table_src cp_text_table_srcs[CP_TT_N] = {
     [CP_TT_GENERIC] = {"data/text/generic.tsv", tbl_generic, sizeof tbl_generic - 1},
     [CP_TT_ABBR] = {"data/text/abbreviations.tsv", tbl_abbreviations, sizeof tbl_abbreviations - 1},
     [CP_TT_VARIANT] = {"data/text/name_variants.tsv", tbl_name_variants, sizeof tbl_name_variants - 1},
+    [CP_TT_TITLE_AFTER] = {"data/text/titles_after.tsv", tbl_titles_after, sizeof tbl_titles_after - 1},
 };
