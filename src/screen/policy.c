@@ -12,12 +12,12 @@
 static const char *const rule_names[CP_RULE__COUNT] = {
     "party_eo14024",      "party_listed",         "chpl_russia",    "chpl_transshipment",
     "sanctioned_jurisdiction", "russia_route",    "lc_consigned_to_issuing_bank",
-    "forwarder_consignee", "third_country_payer", "invalid_iban"};
+    "forwarder_consignee", "third_country_payer", "invalid_iban", "malformed_message"};
 
 /* Default action and weight of each rule (the shipped policy repeats them). */
-static const cp_decision rule_action[CP_RULE__COUNT] = {CP_BLOCK,  CP_REVIEW, CP_BLOCK,  CP_REVIEW, CP_BLOCK,
+static const cp_decision rule_action[CP_RULE__COUNT] = {CP_BLOCK,  CP_REVIEW, CP_BLOCK,  CP_REVIEW, CP_BLOCK, CP_REVIEW,
                                                         CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW};
-static const double rule_weight[CP_RULE__COUNT] = {1.0, 0.9, 1.0, 0.8, 1.0, 0.7, 0.6, 0.6, 0.6, 0.5};
+static const double rule_weight[CP_RULE__COUNT] = {1.0, 0.9, 1.0, 0.8, 1.0, 0.7, 0.6, 0.6, 0.6, 0.5, 0.5};
 
 const char *cp_rule_name(cp_rule_id r) { return (unsigned)r < CP_RULE__COUNT ? rule_names[r] : "unknown"; }
 

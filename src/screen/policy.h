@@ -18,6 +18,7 @@ typedef enum cp_rule_id {
     CP_RULE_FORWARDER_CONSIGNEE,    /* freight forwarder / logistics firm as consignee or end user -> REVIEW */
     CP_RULE_THIRD_COUNTRY_PAYER,    /* payer in a country not otherwise in the trade -> REVIEW */
     CP_RULE_INVALID_IBAN,           /* an IBAN with a wrong length or check digits -> REVIEW */
+    CP_RULE_MALFORMED_MESSAGE,      /* the parser repaired a damaged message (a parse warning) -> REVIEW */
     CP_RULE__COUNT
 } cp_rule_id;
 

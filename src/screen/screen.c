@@ -803,6 +803,14 @@ static const char *forwarder_word(const cp_policy *p, const char *text) {
 static void run_rules(sctx *c) {
     const cp_policy *p = c->p;
     const cp_request *rq = c->req;
+    /* malformed_message: every defect the parser repaired (docs/rules.md) */
+    for (size_t i = 0; i < rq->n_warnings; i++) {
+        const cp_parse_warning *w = &rq->warnings[i];
+        rule_hit(c, CP_RULE_MALFORMED_MESSAGE, w->field, w->message, w->offset,
+                 afmt(c, "damaged message repaired before screening: %s at byte %ld: %s; check the original with the "
+                      "sender [SWIFT FIN message structure; issue #4]",
+                      w->field ? w->field : "message", w->offset, w->message ? w->message : ""));
+    }
     /* controlled goods */
     const goods_fact *ctrl = c->n_goods ? &c->goods[0] : NULL;
     const goods_fact *chpl = NULL;
