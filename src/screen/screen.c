@@ -405,6 +405,56 @@ static int search_name(sctx *c, const char *field, const char *name, cp_schema s
     return 0;
 }
 
+enum {
+    CP_SCREEN_NAME_WINDOW = 140,    /* longest name searched whole (ISO 20022 Max140Text) */
+    CP_SCREEN_TEXT_WINDOW = 64,     /* bytes per window of a longer free-text line */
+    CP_SCREEN_TEXT_BUDGET = 16384   /* bytes of one name or text line screened in windows */
+};
+
+/* Searches `len` bytes of `s` as a name. Longer than CP_SCREEN_NAME_WINDOW,
+ * it is searched in windows of at most `win` bytes, cut at spaces,
+ * overlapping by half: normalization keeps only the first 1024 bytes / 32
+ * tokens of a name, so a listed name after a long prefix ("XXXX... VTB BANK")
+ * was never searched. Beyond CP_SCREEN_TEXT_BUDGET bytes the rest is not
+ * searched and a malformed_message hit (REVIEW) says so: never a silent PASS. */
+static void search_windows(sctx *c, const char *field, const char *s, size_t len, cp_schema schema,
+                           const char *country, const char *dob, double threshold, long offset, const char *what,
+                           size_t win) {
+    if (len <= CP_SCREEN_NAME_WINDOW) {
+        char *one = adup(c, s, len);
+        if (one) search_name(c, field, one, schema, country, dob, threshold, offset, what);
+        return;
+    }
+    if (len > CP_SCREEN_TEXT_BUDGET) {
+        const cp_policy_rule *pr = &c->p->rules[CP_RULE_MALFORMED_MESSAGE];
+        cp_hit *h = add_hit(c, CP_HIT_RULE, field, adup(c, s, 64), pr->weight, pr->enabled ? pr->action : CP_REVIEW,
+                            offset);
+        if (h) {
+            h->rule = cp_rule_name(CP_RULE_MALFORMED_MESSAGE);
+            h->reason = afmt(c, "%s of %zu bytes: only the first %d bytes were screened for names", what, len,
+                             (int)CP_SCREEN_TEXT_BUDGET);
+        }
+        len = CP_SCREEN_TEXT_BUDGET;
+    }
+    size_t a = 0;
+    while (a < len && !c->oom) {
+        while (a < len && s[a] == ' ') a++;
+        if (a >= len) break;
+        size_t e = a + win < len ? a + win : len;
+        if (e < len) { /* cut at the last space inside the window */
+            size_t b = e;
+            while (b > a && s[b] != ' ') b--;
+            if (b > a) e = b;
+        }
+        char *w = adup(c, s + a, e - a);
+        if (w) search_name(c, field, w, schema, country, dob, threshold, offset, what);
+        if (e >= len) break;
+        size_t m = a + (e - a) / 2; /* next window starts after the space nearest the middle */
+        while (m < e && s[m] != ' ') m++;
+        a = m < e ? m + 1 : e;
+    }
+}
+
 static void id_hits(sctx *c, const id_entry *arr, size_t n, const char *key, const char *field, const char *value,
                     long offset, const char *what) {
     size_t i = id_find(arr, n, key);
@@ -495,7 +545,8 @@ static void screen_party(sctx *c, const cp_party *pt) {
         const char *cc = pt->country;
         for (size_t i = geo_before; !cc && i < c->n_geo; i++)
             if (c->geo[i].role == (int)pt->role && c->geo[i].field == field) cc = c->geo[i].cc;
-        search_name(c, field, pt->name, sch, cc, pt->dob, c->p->review, pt->offset, "party name");
+        search_windows(c, field, pt->name, strlen(pt->name), sch, cc, pt->dob, c->p->review, pt->offset,
+                       "party name", CP_SCREEN_NAME_WINDOW);
     }
 }
 
@@ -692,9 +743,9 @@ static void text_names(sctx *c, const cp_text *t) {
         size_t letters = 0;
         for (size_t i = s; i < e; i++)
             if (isalpha((unsigned char)txt[i]) || (unsigned char)txt[i] >= 0x80) letters++;
-        if (letters >= 6 && e - s <= 140) {
-            char *line = adup(c, txt + s, e - s);
-            if (line) search_name(c, t->field, line, CP_SCHEMA_ANY, NULL, NULL, c->p->text_review, t->offset, "text");
+        if (letters >= 6) { /* long lines in windows (search_windows) */
+            search_windows(c, t->field, txt + s, e - s, CP_SCHEMA_ANY, NULL, NULL, c->p->text_review, t->offset,
+                           "text", CP_SCREEN_TEXT_WINDOW);
             lines++;
         }
         a = e + 1;
