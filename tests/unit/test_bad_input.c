@@ -16,6 +16,8 @@
 #include "match/name.h"
 #include "match/search.h"
 #include "msg/parse.h"
+#include "screen/policy.h"
+#include "screen/screen.h"
 
 /* U+FDFA ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM: 3 UTF-8 bytes that ICU
  * expands to 18 letters. A name made of it filled the fixed UTF-16 buffer of
@@ -103,12 +105,82 @@ static void test_nul_in_message_rejected(void **state) {
     }
 }
 
+/* Party hits of one screening: 1 if `entity` (a list entity id) was hit. */
+static int party_hit(const cp_screen_result *r, const char *entity) {
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (r->hits[i].kind == CP_HIT_PARTY && r->hits[i].entity_id && !strcmp(r->hits[i].entity_id, entity))
+            return 1;
+    return 0;
+}
+
+/* Screens one JSON message against the csl-malformed fixture snapshot
+ * (tests/fixtures/snapshot/README.md; loaded lenient: 3 entities, among them
+ * us-csl 17013 "VTB BANK PUBLIC JOINT STOCK COMPANY", Sectoral Sanctions
+ * Identifications List). Returns 1 if that entity was hit; *dec the decision. */
+static int screens_vtb(const char *json, cp_decision *dec) {
+    cp_error err = {0};
+    cp_load_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.lists_dir = "tests/fixtures/snapshot/csl-malformed";
+    lo.lenient = 1;
+    cp_engine *e = cp_engine_load(&lo, &err);
+    if (!e) fprintf(stderr, "load: %s\n", err.message);
+    assert_non_null(e);
+    cp_policy *p = cp_policy_load("data/policy/default.policy", &err);
+    assert_non_null(p);
+    cp_screener *s = cp_screener_new(e, p, "data", &err);
+    assert_non_null(s);
+    cp_screen_batch b = {0};
+    assert_int_equal(cp_screen_message(s, json, strlen(json), "json", "t.json", &b, &err), 0);
+    assert_int_equal(b.n, 1);
+    int hit = party_hit(b.items[0], "us-csl:17013");
+    *dec = b.items[0]->decision;
+    cp_screen_batch_clear(&b);
+    cp_screener_free(s);
+    cp_policy_free(p);
+    cp_engine_free(e);
+    return hit;
+}
+
+/* A listed name after a long prefix: names were cut at 1024 bytes / 32
+ * tokens and free-text lines longer than 140 bytes were not screened as
+ * names, so padding hid the party and the payment PASSed. */
+static void test_long_name_and_text_padding(void **state) {
+    (void)state;
+    static char buf[8192];
+    cp_decision dec;
+    const char *vtb = "VTB BANK PUBLIC JOINT STOCK COMPANY";
+    /* control: the plain name is hit */
+    snprintf(buf, sizeof buf, "[{\"id\":\"A\",\"debtor\":{\"name\":\"%s\"}}]", vtb);
+    assert_int_equal(screens_vtb(buf, &dec), 1);
+    /* 1100 bytes of one word before the name */
+    char pad[1101];
+    memset(pad, 'X', 1100);
+    pad[1100] = 0;
+    snprintf(buf, sizeof buf, "[{\"id\":\"A\",\"debtor\":{\"name\":\"%s %s\"}}]", pad, vtb);
+    assert_int_equal(screens_vtb(buf, &dec), 1);
+    /* 300 short words before the name (beyond the token limit) */
+    size_t k = 0;
+    for (int i = 0; i < 300; i++) k += (size_t)snprintf(pad + k, sizeof pad - k, "AB ");
+    snprintf(buf, sizeof buf, "[{\"id\":\"A\",\"debtor\":{\"name\":\"%s%s\"}}]", pad, vtb);
+    assert_int_equal(screens_vtb(buf, &dec), 1);
+    /* the name at the end of a 3600-byte remittance line */
+    k = 0;
+    buf[0] = 0;
+    k += (size_t)snprintf(buf + k, sizeof buf - k, "[{\"id\":\"A\",\"debtor\":{\"name\":\"Studio Lindqvist AB\"},\"remittance\":\"");
+    for (int i = 0; i < 300; i++) k += (size_t)snprintf(buf + k, sizeof buf - k, "lorem ipsum ");
+    snprintf(buf + k, sizeof buf - k, "paid to %s\"}]", vtb);
+    assert_int_equal(screens_vtb(buf, &dec), 1);
+    assert_true(dec != CP_PASS);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expanding_ligature_flood),
         cmocka_unit_test(test_query_dob_calendar),
         cmocka_unit_test(test_no_negative_zero_score),
         cmocka_unit_test(test_nul_in_message_rejected),
+        cmocka_unit_test(test_long_name_and_text_padding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
