@@ -17,6 +17,7 @@ void cp_srv_config_init(cp_srv_config *c) {
     c->threads = 4;
     c->batch_max = 1000;
     c->suppress_days = 365;
+    c->budget_ms = 10000;
 }
 
 static int hexstr(const char *s, size_t n) {
@@ -154,6 +155,12 @@ int cp_srv_config_load(cp_srv_config *c, const char *path, cp_error *err) {
             else if (!strcmp(k, "data")) r = set_str(c->data, sizeof c->data, v, path, line, k, err);
             else if (!strcmp(k, "policy")) r = set_str(c->policy, sizeof c->policy, v, path, line, k, err);
             else if (!strcmp(k, "refdata")) r = set_str(c->refdata, sizeof c->refdata, v, path, line, k, err);
+            else if (!strcmp(k, "tls_cert")) r = set_str(c->tls_cert, sizeof c->tls_cert, v, path, line, k, err);
+            else if (!strcmp(k, "tls_key")) r = set_str(c->tls_key, sizeof c->tls_key, v, path, line, k, err);
+            else if (!strcmp(k, "budget_ms")) {
+                r = set_num(&n, v, 0, 3600000, path, line, k, err);
+                c->budget_ms = (unsigned)n;
+            }
             else if (!strcmp(k, "web")) r = set_str(c->web, sizeof c->web, v, path, line, k, err);
             else if (!strcmp(k, "max_body")) {
                 r = set_num(&n, v, 1024, 64ull << 20, path, line, k, err);

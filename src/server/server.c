@@ -94,12 +94,12 @@ static void worker_put(snap *sn, worker *w) {
 
 enum route {
     R_HEALTHZ, R_READYZ, R_METRICS, R_SCREEN, R_BATCH, R_SEARCH, R_ENTITY, R_LISTS, R_RELOAD,
-    R_ALERTS, R_ALERT, R_DISPOSITION, R_SUPPRESSIONS, R_AUDIT, R_ME, R_UI, R_OTHER, R__N
+    R_ALERTS, R_ALERT, R_DISPOSITION, R_SUPPRESSIONS, R_AUDIT, R_ME, R_UI, R_MATCH, R_OTHER, R__N
 };
 static const char *const route_names[R__N] = {
     "/healthz", "/readyz", "/metrics", "/v1/screen", "/v1/screen/batch", "/v1/search", "/v1/entities/{id}",
     "/v1/lists", "/v1/lists/reload", "/v1/alerts", "/v1/alerts/{id}", "/v1/alerts/{id}/disposition",
-    "/v1/suppressions", "/v1/audit", "/v1/me", "/ui", "other"};
+    "/v1/suppressions", "/v1/audit", "/v1/me", "/ui", "/v1/match", "other"};
 
 enum { NBUCKETS = 12 };
 static const double buckets[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -129,6 +129,7 @@ struct cp_server {
     void *log_ctx;
     metrics m;
     int64_t started_at;
+    cp_bytes tls_cert, tls_key; /* PEM, NUL-terminated; kept while the daemon runs */
 };
 
 static void logf_(cp_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -295,6 +296,24 @@ static int parse_i64(const char *v, int64_t lo, int64_t hi, int64_t *out) {
     return 0;
 }
 
+/* Request time budget (cfg.budget_ms, 0: none) for screening, batches and
+ * /v1/match. Checked between messages/parties: one screening or search has no
+ * cancellation point, so the budget bounds how much more work starts, not the
+ * item in progress. 1 when the request started at t0 is over budget. */
+static int over_budget(const cp_server *s, const struct timespec *t0) {
+    if (!s->cfg.budget_ms || !t0) return 0;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+    return ms > (double)s->cfg.budget_ms;
+}
+
+static void set_budget_error(const cp_server *s, reply *rep, size_t done, const char *what) {
+    set_error(rep, 503, "request exceeded its time budget of %u ms after %zu %s; nothing returned (alerts already "
+              "recorded stay in the queue); split the request",
+              s->cfg.budget_ms, done, what);
+}
+
 /* --- screening */
 
 typedef struct cand_extra {
@@ -412,7 +431,7 @@ static json_t *screen_result(cp_server *s, snap *sn, worker *w, const cp_screen_
 /* Screens every message in data; returns {"results":[...]} or NULL with rep
  * set (422 when nothing could be parsed, 503 on store failure). */
 static json_t *screen_body(cp_server *s, snap *sn, worker *w, const char *data, size_t len, const char *format,
-                           const char *user, reply *rep) {
+                           const char *user, const struct timespec *t0, reply *rep) {
     cp_msg_format forced = CP_MSG_UNKNOWN;
     if (format && strcmp(format, "auto") != 0) {
         int f = (int)cp_msg_format_parse(format);
@@ -437,6 +456,11 @@ static json_t *screen_body(cp_server *s, snap *sn, worker *w, const char *data, 
                                                      "field", err.field[0] ? err.field : NULL, "offset",
                                                      (json_int_t)err.offset));
             break;
+        }
+        if (over_budget(s, t0)) {
+            json_decref(results);
+            set_budget_error(s, rep, ok, "transactions");
+            return NULL;
         }
         cp_screen_batch b = {0};
         if (cp_screen_message(w->screener, data + sp.offset, sp.len, cp_msg_format_name(sp.format), "request", &b,
@@ -476,7 +500,7 @@ static void h_screen(cp_server *s, snap *sn, struct MHD_Connection *c, req *q, c
         set_cp_error(rep, 500, &err);
         return;
     }
-    json_t *o = screen_body(s, sn, w, q->body ? q->body : "", q->len, arg(c, "format"), user, rep);
+    json_t *o = screen_body(s, sn, w, q->body ? q->body : "", q->len, arg(c, "format"), user, &q->t0, rep);
     worker_put(sn, w);
     if (o) {
         rep->status = 200;
@@ -519,7 +543,8 @@ static void h_batch(cp_server *s, snap *sn, req *q, const char *user, reply *rep
             continue;
         }
         reply one = {0};
-        json_t *o = screen_body(s, sn, w, data, len, fmt, user, &one);
+        json_t *o = over_budget(s, &q->t0) ? NULL : screen_body(s, sn, w, data, len, fmt, user, &q->t0, &one);
+        if (!o && !one.status) set_budget_error(s, &one, i, "messages");
         if (!o && one.status == 503) {
             json_decref(items);
             json_decref(in);
@@ -535,6 +560,22 @@ static void h_batch(cp_server *s, snap *sn, req *q, const char *user, reply *rep
     rep->json = json_pack("{s:o}", "items", items);
 }
 
+/* Sets qu->schema and qu->dob from text (NULL: not given) as GET /v1/search
+ * and POST /v1/match accept them. NULL, or the error message. */
+static const char *query_schema_dob(cp_query *qu, const char *schema, const char *dob) {
+    if (schema) {
+        int sc = cp_schema_parse(schema);
+        if (sc < 0) return "unknown schema (want person, organization, vessel, aircraft, any)";
+        qu->schema = (cp_schema)sc;
+    }
+    if (dob) {
+        cp_pdate d;
+        if (cp_pdate_parse(dob, strlen(dob), 0, &d) != 0) return "bad dob (want YYYY, YYYY-MM or YYYY-MM-DD)";
+        qu->dob = dob;
+    }
+    return NULL;
+}
+
 static void h_search(snap *sn, struct MHD_Connection *c, reply *rep) {
     cp_query qu = {0};
     qu.name = arg(c, "name");
@@ -546,21 +587,10 @@ static void h_search(snap *sn, struct MHD_Connection *c, reply *rep) {
         set_error(rep, 400, "name (or id) is required");
         return;
     }
-    if (schema) {
-        int sc = cp_schema_parse(schema);
-        if (sc < 0) {
-            set_error(rep, 400, "unknown schema (want person, organization, vessel, aircraft, any)");
-            return;
-        }
-        qu.schema = (cp_schema)sc;
-    }
-    if (dob) {
-        cp_pdate d;
-        if (cp_pdate_parse(dob, strlen(dob), 0, &d) != 0) {
-            set_error(rep, 400, "bad dob (want YYYY, YYYY-MM or YYYY-MM-DD)");
-            return;
-        }
-        qu.dob = dob;
+    const char *bad = query_schema_dob(&qu, schema, dob);
+    if (bad) {
+        set_error(rep, 400, "%s", bad);
+        return;
     }
     if (limit) {
         int64_t n;
@@ -602,6 +632,116 @@ static void h_search(snap *sn, struct MHD_Connection *c, reply *rep) {
         return;
     }
     rep->status = 200;
+}
+
+/* POST /v1/match: {"parties":[{"name","schema","country","dob","id"}...],
+ * "limit":N, "min_score":x, "list":"id"} (or a bare array of parties) ->
+ * {"results":[R...]} with R, per party in order, exactly the JSON of
+ * GET /v1/search / `chokepoint search --format json` (cp_results_to_json), or
+ * {"error":{...}} for a party that is not a valid query. Nothing is recorded
+ * in the case store (a lookup, not a screening). */
+static void h_match(cp_server *s, snap *sn, req *q, reply *rep) {
+    json_error_t je;
+    json_t *in = json_loadb(q->body ? q->body : "", q->len, JSON_REJECT_DUPLICATES, &je);
+    json_t *parties = json_is_array(in) ? in : json_object_get(in, "parties");
+    if (!json_is_array(parties)) {
+        set_error(rep, 400, "want {\"parties\": [{\"name\", \"schema\", \"country\", \"dob\", \"id\"}...]}%s%s",
+                  in ? "" : ": ", in ? "" : je.text);
+        json_decref(in);
+        return;
+    }
+    if (json_array_size(parties) > s->cfg.batch_max) {
+        set_error(rep, 413, "at most %zu parties per request", s->cfg.batch_max);
+        json_decref(in);
+        return;
+    }
+    size_t limit = 0;
+    double min_score = 0;
+    const char *list = NULL;
+    if (json_is_object(in)) {
+        json_t *l = json_object_get(in, "limit"), *m = json_object_get(in, "min_score"),
+               *li = json_object_get(in, "list");
+        if (l && (!json_is_integer(l) || json_integer_value(l) < 1 || json_integer_value(l) > 1000)) {
+            set_error(rep, 400, "bad limit (want 1..1000)");
+            json_decref(in);
+            return;
+        }
+        if (m && (!json_is_number(m) || !(json_number_value(m) >= 0 && json_number_value(m) <= 1))) {
+            set_error(rep, 400, "bad min_score (want a number in [0,1])");
+            json_decref(in);
+            return;
+        }
+        if (li && !json_is_string(li)) {
+            set_error(rep, 400, "list must be a list id string");
+            json_decref(in);
+            return;
+        }
+        if (l) limit = (size_t)json_integer_value(l);
+        if (m) min_score = json_number_value(m) > 0 ? json_number_value(m) : 1e-9;
+        list = json_string_value(li);
+    }
+    cp_error err = {0};
+    worker *w = worker_get(sn, &err);
+    if (!w) {
+        json_decref(in);
+        set_cp_error(rep, 500, &err);
+        return;
+    }
+    static const char *const keys[] = {"name", "schema", "country", "dob", "id"};
+    json_t *out = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(parties, i, p) {
+        if (over_budget(s, &q->t0)) {
+            json_decref(out);
+            out = NULL;
+            set_budget_error(s, rep, i, "parties");
+            break;
+        }
+        const char *v[5] = {NULL, NULL, NULL, NULL, NULL};
+        const char *bad = json_is_object(p) ? NULL : "party is not an object";
+        for (int k = 0; k < 5 && !bad; k++) {
+            json_t *x = json_object_get(p, keys[k]);
+            if (x && !json_is_string(x) && !json_is_null(x)) bad = "party fields are strings";
+            else if (x && json_string_length(x) > 0) v[k] = json_string_value(x);
+        }
+        cp_query qu = {0};
+        qu.name = v[0];
+        qu.country = v[2];
+        qu.id = v[4];
+        qu.limit = limit;
+        qu.min_score = min_score;
+        if (list) {
+            qu.lists = &list;
+            qu.n_lists = 1;
+        }
+        if (!bad) bad = query_schema_dob(&qu, v[1], v[3]);
+        if (!bad && !qu.name && !qu.id) bad = "name (or id) is required";
+        if (bad) {
+            json_array_append_new(out, json_pack("{s:{s:i, s:s, s:I}}", "error", "status", 400, "message", bad,
+                                                 "index", (json_int_t)i));
+            continue;
+        }
+        cp_results *res = cp_searcher_search(w->searcher, &qu, &err);
+        int searched = res != NULL;
+        char *text = res ? cp_results_to_json(res, 0) : NULL;
+        cp_results_free(res);
+        json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+        if (!o) {
+            if (searched) cp_error_set(&err, CP_ERR_NOMEM, NULL, 0, -1, NULL, "out of memory");
+            json_array_append_new(out, json_pack("{s:{s:i, s:s, s:I}}", "error", "status",
+                                                 err.code == CP_ERR_NOMEM ? 500 : 400, "message", err.message,
+                                                 "index", (json_int_t)i));
+            continue;
+        }
+        json_array_append_new(out, o);
+    }
+    worker_put(sn, w);
+    json_decref(in);
+    if (!out) return;
+    rep->status = 200;
+    rep->json = json_pack("{s:o}", "results", out);
 }
 
 static void h_lists(cp_server *s, snap *sn, reply *rep) {
@@ -753,7 +893,7 @@ static enum route route_of(const char *url, int64_t *id, const char **tail) {
         const char *path;
         enum route r;
     } fixed[] = {{"/healthz", R_HEALTHZ},     {"/readyz", R_READYZ},         {"/metrics", R_METRICS},
-                 {"/v1/screen", R_SCREEN},    {"/v1/screen/batch", R_BATCH}, {"/v1/search", R_SEARCH},
+                 {"/v1/screen", R_SCREEN},    {"/v1/screen/batch", R_BATCH}, {"/v1/search", R_SEARCH}, {"/v1/match", R_MATCH},
                  {"/v1/lists", R_LISTS},      {"/v1/lists/reload", R_RELOAD}, {"/v1/alerts", R_ALERTS},
                  {"/v1/suppressions", R_SUPPRESSIONS}, {"/v1/audit", R_AUDIT}, {"/v1/me", R_ME}};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
@@ -794,7 +934,7 @@ static void dispatch(cp_server *s, struct MHD_Connection *c, const char *url, co
     cp_role need = CP_ROLE_SCREENER;
     int want_post = 0;
     switch (rt) {
-    case R_SCREEN: case R_BATCH: want_post = 1; break;
+    case R_SCREEN: case R_BATCH: case R_MATCH: want_post = 1; break;
     case R_RELOAD: want_post = 1; need = CP_ROLE_ADMIN; break;
     case R_DISPOSITION: want_post = 1; need = CP_ROLE_ANALYST; break;
     case R_ALERTS: case R_ALERT: case R_SUPPRESSIONS: case R_AUDIT: need = CP_ROLE_ANALYST; break;
@@ -875,6 +1015,7 @@ static void dispatch(cp_server *s, struct MHD_Connection *c, const char *url, co
     case R_SCREEN: h_screen(s, sn, c, q, t->user, rep); break;
     case R_BATCH: h_batch(s, sn, q, t->user, rep); break;
     case R_SEARCH: h_search(sn, c, rep); break;
+    case R_MATCH: h_match(s, sn, q, rep); break;
     case R_ENTITY:
         rep->json = cp_srv_entity_json(sn->eng, tail);
         if (!rep->json) set_error(rep, 404, "no list entity %s", tail);
@@ -1039,18 +1180,42 @@ cp_server *cp_server_start(const cp_srv_config *c, cp_srv_log_fn log, void *log_
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->reload_mu, NULL);
     if (!(s->store = cp_store_open(c->db, err))) goto fail;
-    s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, (uint16_t)port, NULL, NULL, handler, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                            (unsigned int)c->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED, completed,
-                            s, MHD_OPTION_END);
+    /* TLS (HTTPS) when a certificate is configured: libmicrohttpd with GnuTLS
+     * (Debian's libmicrohttpd12 is built with it), PEM certificate chain and
+     * key read once at start. */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+    struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
+                                    {MHD_OPTION_END, 0, NULL}};
+    if (c->tls_cert[0] || c->tls_key[0]) {
+        if (!c->tls_cert[0] || !c->tls_key[0]) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, c->tls_cert[0] ? "tls_key" : "tls_cert",
+                         "TLS needs both tls_cert and tls_key");
+            goto fail;
+        }
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, "tls_cert",
+                         "this libmicrohttpd is built without TLS support");
+            goto fail;
+        }
+        if (cp_read_file(c->tls_cert, 1u << 20, &s->tls_cert, err) != 0 ||
+            cp_read_file(c->tls_key, 1u << 20, &s->tls_key, err) != 0)
+            goto fail;
+        flags |= MHD_USE_TLS;
+        tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert.data};
+        tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key.data};
+    }
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+                            (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_ARRAY, tls,
+                            MHD_OPTION_END);
     if (!s->d) {
         cp_error_set(err, CP_ERR_IO, NULL, 0, -1, "listen", "cannot listen on %s", c->listen);
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : (unsigned)port;
-    logf_(s, "listening on %s:%u", host, s->port);
+    logf_(s, "listening on %s:%u%s", host, s->port, s->tls_cert.data ? " (https)" : "");
     if (cp_server_reload(s, "system", err) != 0) goto fail;
     return s;
 fail:
@@ -1065,5 +1230,7 @@ void cp_server_stop(cp_server *s) {
     cp_store_close(s->store);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->reload_mu);
+    free(s->tls_cert.data);
+    free(s->tls_key.data);
     free(s);
 }

@@ -36,6 +36,9 @@ typedef struct cp_srv_config {
     size_t batch_max;        /* messages per /v1/screen/batch (default 1000) */
     int64_t suppress_days;   /* good-guy suppression lifetime (default 365) */
     int lenient;             /* lenient list load */
+    char tls_cert[1024];     /* PEM certificate (chain) file: serve HTTPS when set (with tls_key) */
+    char tls_key[1024];      /* PEM private key file */
+    unsigned budget_ms;      /* time budget of a screening/batch/match request in ms (default 10000; 0: none); over it: 503 */
     cp_srv_token tokens[CP_SRV_MAX_TOKENS];
     size_t n_tokens;
 } cp_srv_config;
