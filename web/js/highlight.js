@@ -56,7 +56,8 @@ const RANK = { BLOCK: 3, REVIEW: 2, PASS: 1 };
 // <pre> with the text and <mark> elements over the located hits. Overlapping
 // ranges are split at every boundary; a piece covered by several hits gets
 // the strongest action's colour and every hit's reason in its title.
-// markId(i) names the element for hit i (the first piece that carries it).
+// markId(i) names hit i: every piece that carries it lists the name in its
+// data-hits attribute (select with [data-hits~="NAME"]).
 export function renderMarked(text, hits, markId) {
   const ranges = locate(text, hits);
   const cuts = new Set([0, text.length]);
@@ -66,7 +67,6 @@ export function renderMarked(text, hits, markId) {
   }
   const points = [...cuts].sort((a, b) => a - b);
   const pre = h('pre', { class: 'message', tabindex: '0', 'aria-label': 'Message text with matched fields marked' });
-  const seen = new Set();
   for (let k = 0; k + 1 < points.length; k++) {
     const a = points[k];
     const b = points[k + 1];
@@ -79,15 +79,13 @@ export function renderMarked(text, hits, markId) {
     let top = 'PASS';
     for (const i of cover) if ((RANK[hits[i].action] ?? 0) > (RANK[top] ?? 0)) top = hits[i].action;
     const title = cover.map((i) => `${hits[i].action}: ${hits[i].reason ?? hits[i].field}`).join('\n');
-    const first = cover.find((i) => !seen.has(i));
     const m = h('mark', {
       class: `hl hl-${String(top).toLowerCase()}`,
       title,
       'data-field': [...new Set(cover.map((i) => hits[i].field))].join(' '),
       'data-action': top,
-      id: first !== undefined && markId ? markId(first) : null,
+      'data-hits': markId ? cover.map(markId).join(' ') : null,
     }, piece);
-    cover.forEach((i) => seen.add(i));
     pre.appendChild(m);
   }
   return { pre, located: new Set(ranges.flatMap((r) => r.hits)) };

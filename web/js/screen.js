@@ -35,7 +35,7 @@ export async function render(root) {
     out.replaceChildren(h('p', { class: 'muted' }, 'Screening...'));
     try {
       const res = await api('POST', '/v1/screen', { body: text, query: { format: fmt.value === 'auto' ? '' : fmt.value } });
-      out.replaceChildren(...(res.results ?? []).map((r, k) => renderResult(text, r, k)));
+      out.replaceChildren(...renderResults(text, res.results ?? []));
       out.querySelector('h2')?.focus();
     } catch (err) {
       out.replaceChildren(errorBox(err));
@@ -46,13 +46,27 @@ export async function render(root) {
   ta.focus();
 }
 
-function renderResult(text, r, k) {
+const LEGEND = () => h('p', { class: 'small muted legend' }, 'Marked: ', h('mark', { class: 'hl hl-block' }, 'BLOCK'), ' ', h('mark', { class: 'hl hl-review' }, 'REVIEW'), ' ', h('mark', { class: 'hl hl-pass' }, 'information (PASS)'), '. Hover a mark for the reason.');
+
+// One card per transaction. With one transaction the marked message is in
+// its card; with several (a JSON array, a CSV file, an MT batch) the message
+// is shown once, above, with the hits of all of them marked.
+function renderResults(text, results) {
+  const flat = [];
+  results.forEach((r, k) => (r.hits ?? []).forEach((x, i) => flat.push({ x, k, i })));
+  const markId = (j) => `hit-${flat[j].k}-${flat[j].i}`;
+  const { pre, located } = renderMarked(text, flat.map((f) => f.x), markId);
+  const locatedIn = (k) => new Set(flat.map((f, j) => (f.k === k && located.has(j) ? f.i : -1)).filter((i) => i >= 0));
+  const cards = results.map((r, k) => renderResult(r, k, locatedIn(k), results.length === 1 ? pre : null));
+  if (results.length === 1) return cards;
+  return [h('div', { class: 'card' }, h('h2', { tabindex: '-1' }, `${results.length} transactions`), h('h3', {}, 'Message'), LEGEND(), pre), ...cards];
+}
+
+function renderResult(r, k, located, pre) {
   if (r.error) return h('div', { class: 'card' }, errorBox({ message: `${r.error.message}${r.error.field ? ` (field ${r.error.field})` : ''}${r.error.offset >= 0 ? ` at byte ${r.error.offset}` : ''}` }));
   const hits = r.hits ?? [];
-  const markId = (i) => `hit-${k}-${i}`;
-  const { pre, located } = renderMarked(text, hits, markId);
   const show = (i) => {
-    const m = document.getElementById(markId(i));
+    const m = document.querySelector(`mark[data-hits~="hit-${k}-${i}"]`);
     if (!m) return;
     m.scrollIntoView({ block: 'center', behavior: 'smooth' });
     m.classList.add('flash');
@@ -68,9 +82,7 @@ function renderResult(text, r, k) {
     r.suppressed?.length
       ? h('p', {}, 'Suppressed by the good-guy list: ', r.suppressed.map((s, j) => [j ? '; ' : '', `${s.party} / ${s.entity_id} (suppression ${s.suppression_id})`]))
       : null,
-    h('h3', {}, 'Message'),
-    h('p', { class: 'small muted legend' }, 'Marked: ', h('mark', { class: 'hl hl-block' }, 'BLOCK'), ' ', h('mark', { class: 'hl hl-review' }, 'REVIEW'), ' ', h('mark', { class: 'hl hl-pass' }, 'information (PASS)'), '. Hover a mark for the reason.'),
-    pre,
+    pre ? [h('h3', {}, 'Message'), LEGEND(), pre] : null,
     h('h3', {}, 'Hits'),
     hitsTable(hits, { onShow: show, located }),
     versions(r));
