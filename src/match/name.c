@@ -356,6 +356,26 @@ static size_t key_units(const char *k, size_t kl) {
     return u;
 }
 
+/* 1 when a and b have the same letters once every run of vowels (a e i o u
+ * y) is reduced to one mark: romanizations spell a vowel differently
+ * (Nur/Noor, Said/Saeed, Kyu/Kiu) but keep the syllables; Olga/Oleg
+ * (vowel after g vs before it) are two names. */
+static int same_syllables(const char *a, size_t la, const char *b, size_t lb) {
+    char x[72], y[72];
+    size_t nx = 0, ny = 0;
+    for (size_t i = 0; i < la && nx < sizeof x; i++) {
+        int v = strchr("aeiouy", a[i]) != NULL;
+        if (v && nx && x[nx - 1] == 'V') continue;
+        x[nx++] = v ? 'V' : a[i];
+    }
+    for (size_t i = 0; i < lb && ny < sizeof y; i++) {
+        int v = strchr("aeiouy", b[i]) != NULL;
+        if (v && ny && y[ny - 1] == 'V') continue;
+        y[ny++] = v ? 'V' : b[i];
+    }
+    return nx == ny && memcmp(x, y, nx) == 0;
+}
+
 /* Similarity of two spellings a, b with phonetic keys ka, kb (see pair_sim). */
 static double spell_sim(const char *a, size_t la, const char *b, size_t lb, const char *ka, size_t kla,
                         const char *kb, size_t klb, int cross, uint8_t *kind) {
@@ -374,7 +394,10 @@ static double spell_sim(const char *a, size_t la, const char *b, size_t lb, cons
          * distance still counts (Olga/Oleg); across scripts it is expected. */
         double raw = 1.0 - (double)d / (double)L;
         if (raw < 0) raw = 0;
-        ks = cross && key_units(ka, kla) >= 3 ? CROSS_PHON_SIM : PHON_BASE + PHON_RAW * raw;
+        if (cross && key_units(ka, kla) >= 3) ks = CROSS_PHON_SIM;
+        else if (!cross && key_units(ka, kla) < 3 && d >= 2 && L <= 5 && !same_syllables(a, la, b, lb))
+            ks = 0.0; /* Olga/Oleg: other names; Nur/Noor, Said/Saeed kept */
+        else ks = PHON_BASE + PHON_RAW * raw;
     } else if (kla >= 3 && klb >= 3) {
         ks = (cross ? 0.9 : 0.8) * cp_token_sim(ka, kla, kb, klb);
     }
@@ -577,12 +600,14 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         M += x->sim * x->w;
         Mw += x->w;
         if (x->qs == 1 && x->cs == 1 && x->sim < WEAK_PAIR && x->kind != CP_ALIGN_INITIAL &&
-            !((q->flags[x->q] | c->flags[x->c]) & CP_TOK_VARIANT) &&
+            ((q->flags[x->q] ^ c->flags[x->c]) & CP_TOK_VARIANT) == 0 &&
             osa_max(q->tokens[x->q], q->tok_len[x->q], c->tokens[x->c], c->tok_len[x->c], 1) > 1) {
             /* a weakly similar pair (Hamidullah ~ Waliullah) partly
              * contradicts; one edit (Jon ~ John) is a spelling variant, and
              * a token rewritten by the variant table (Mohsmed ~ Mohamed ->
-             * muhammad) may be one edit from its written spelling */
+             * muhammad) may be one edit from its written spelling; but two
+             * table names with different canonical forms (Mohamed ->
+             * muhammad ~ Ahmed -> ahmad) are two known, different names */
             double f = (WEAK_PAIR - x->sim) / WEAK_PAIR;
             Eq += f * wq[x->q];
             Ec += f * wc[x->c];
