@@ -257,6 +257,74 @@ static int pname_copy(cp_arena *a, const cp_pname *src, cp_pname *dst) {
     return 0;
 }
 
+/* Hash and equality of a prepared name with its entity schema (for
+ * cp_idx_name.canon): every field cp_name_score reads. */
+static uint64_t pname_hash(const cp_pname *pn, int schema) {
+    uint64_t h = 1469598103934665603ull;
+#define MIX(b) (h ^= (uint64_t)(b), h *= 1099511628211ull)
+    MIX(schema);
+    MIX(pn->script);
+    MIX(pn->n_tokens);
+    for (size_t i = 0; i < pn->n_tokens; i++) {
+        for (size_t k = 0; k < pn->tok_len[i]; k++) MIX((unsigned char)pn->tokens[i][k]);
+        MIX(0x100u + pn->flags[i]);
+        if (pn->keys[i])
+            for (const char *k = pn->keys[i]; *k; k++) MIX((unsigned char)*k);
+        MIX(0x200u);
+    }
+    for (size_t k = 0; k < pn->joined_len; k++) MIX((unsigned char)pn->joined[k]);
+#undef MIX
+    return h ? h : 1;
+}
+
+static int pname_equal(const cp_pname *a, const cp_pname *b) {
+    if (a->n_tokens != b->n_tokens || a->script != b->script || a->n_strong != b->n_strong ||
+        a->joined_len != b->joined_len || memcmp(a->joined, b->joined, a->joined_len) != 0)
+        return 0;
+    for (size_t i = 0; i < a->n_tokens; i++) {
+        if (a->tok_len[i] != b->tok_len[i] || a->flags[i] != b->flags[i] || a->key_len[i] != b->key_len[i] ||
+            memcmp(a->tokens[i], b->tokens[i], a->tok_len[i]) != 0)
+            return 0;
+        if (!a->keys[i] != !b->keys[i] || (a->keys[i] && strcmp(a->keys[i], b->keys[i]) != 0)) return 0;
+    }
+    return 1;
+}
+
+/* Fills names[].canon (see index.h). 0, or -1 on OOM. */
+static int assign_canon(cp_index *ix, const cp_engine *e) {
+    size_t cap = 16;
+    while (cap < ix->n_names * 2) cap *= 2;
+    uint64_t *hk = calloc(cap, sizeof *hk);
+    uint32_t *hid = malloc(cap * sizeof *hid);
+    if (!hk || !hid) {
+        free(hk);
+        free(hid);
+        return -1;
+    }
+    for (uint32_t id = 0; id < ix->n_names; id++) {
+        cp_idx_name *nm = &ix->names[id];
+        int sch = (int)cp_list_entity(e->lists[nm->list], nm->entity)->schema;
+        uint64_t h = pname_hash(&nm->pn, sch);
+        nm->canon = id;
+        size_t i = (size_t)h & (cap - 1);
+        for (; hk[i]; i = (i + 1) & (cap - 1)) {
+            if (hk[i] != h) continue;
+            const cp_idx_name *o = &ix->names[hid[i]];
+            if ((int)cp_list_entity(e->lists[o->list], o->entity)->schema == sch && pname_equal(&o->pn, &nm->pn)) {
+                nm->canon = hid[i];
+                break;
+            }
+        }
+        if (!hk[i]) { /* first of its kind (or a hash collision with a different name: stays its own) */
+            hk[i] = h;
+            hid[i] = id;
+        }
+    }
+    free(hk);
+    free(hid);
+    return 0;
+}
+
 static double mono_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -342,6 +410,8 @@ cp_index *cp_index_build(const cp_engine *e, cp_error *err) {
             }
         }
     }
+
+    if (assign_canon(ix, e) != 0) goto oom;
 
     /* Offsets, then pass 2: fill postings in ascending id order. */
     if (!ix->kcap && count_key(ix, cp_idx_key(0, "", 0)) != 0) goto oom; /* never empty */

@@ -46,6 +46,11 @@ typedef struct cp_idx_name {
     uint32_t entity;    /* entity index within that list */
     uint32_t name;      /* index into the entity's names[] */
     uint32_t ent_seq;   /* engine-wide entity number (cp_index_entity) */
+    uint32_t canon;     /* the smallest name id whose entity schema and prepared name
+                           (tokens, flags, phonetic keys, joined form, script) are identical
+                           to this one (itself when none): such names score alike against
+                           any query, so a search scores each canon once (the same name is
+                           published by several lists: OFAC SDN, CSL, UK, UN) */
     uint8_t kind;       /* cp_name_kind */
     cp_pname pn;        /* prepared with the entity's schema; arena-owned */
 } cp_idx_name;

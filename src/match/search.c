@@ -817,6 +817,13 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
     hit *hits = malloc(cap_hits * sizeof *hits);
     if (!hits) goto oom;
     size_t n_hits = 0;
+    struct {
+        uint32_t canon;
+        cp_schema sch;
+        double score;
+        size_t why;
+    } scored[CP_S_CAND_NAMES];
+    size_t n_scored = 0;
     for (size_t i = 0; i < nh; i++) {
         const cp_idx_name *nm = cp_index_name(s->ix, heap[i].id);
         if (filter && !s->list_ok[nm->list]) continue;
@@ -824,7 +831,23 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         cp_schema sch = ent->schema != CP_SCHEMA_ANY ? ent->schema : q->schema;
         const cp_pname *qx = qprep_get(s, &qps, q->name, sch);
         if (nm->kind == CP_NAME_WEAK_ALIAS && !weak_alias_ok(s, &qps, q->name, qx, nm, ent)) continue;
-        double sc = cp_name_score(qx, &nm->pn, sch, &s->whys[i]);
+        /* a name identical to one already scored (same canon, same schema
+         * for the query) scores the same: reuse its score and explanation */
+        double sc = -1;
+        for (size_t k = 0; k < n_scored; k++)
+            if (scored[k].canon == nm->canon && scored[k].sch == sch) {
+                sc = scored[k].score;
+                s->whys[i] = s->whys[scored[k].why];
+                break;
+            }
+        if (sc < 0) {
+            sc = cp_name_score(qx, &nm->pn, sch, &s->whys[i]);
+            scored[n_scored].canon = nm->canon;
+            scored[n_scored].sch = sch;
+            scored[n_scored].score = sc;
+            scored[n_scored].why = i;
+            n_scored++;
+        }
         hit h = {nm->ent_seq, heap[i].id, sc, sc, 0, NULL, CP_FACT_DOB, (int)i};
         hits[n_hits++] = h;
     }
