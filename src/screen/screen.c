@@ -251,7 +251,19 @@ typedef struct sctx {
     size_t n_cons;
     int is_lc;
     int oom;
+    /* Searches already run for this message (the same name in several
+     * fields, e.g. Dbtr = InitgPty, is searched once; each field still gets
+     * its hits). Per message only: nothing is kept across messages. */
+    struct name_memo {
+        const char *name, *country, *dob;
+        cp_schema schema;
+        double threshold;
+        cp_results *rs;
+    } memo[16];
+    size_t n_memo;
 } sctx;
+
+static int str_eq(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
 static char *adup(sctx *c, const char *s, size_t len) {
     char *d = cp_arena_strndup(c->res->arena, s, len);
@@ -364,7 +376,18 @@ static int search_name(sctx *c, const char *field, const char *name, cp_schema s
     q.limit = 3;
     q.min_score = threshold;
     cp_error e2 = {0};
-    cp_results *rs = cp_searcher_search(s->searcher, &q, &e2);
+    cp_results *rs = NULL;
+    int memo_hit = 0;
+    for (size_t i = 0; i < c->n_memo; i++) {
+        const struct name_memo *m = &c->memo[i];
+        if (m->schema == schema && m->threshold == threshold && !strcmp(m->name, name) && str_eq(m->country, country) &&
+            str_eq(m->dob, dob)) {
+            rs = m->rs;
+            memo_hit = 1;
+            break;
+        }
+    }
+    if (!rs) rs = cp_searcher_search(s->searcher, &q, &e2);
     if (!rs) {
         if (e2.code == CP_ERR_NOMEM) {
             c->oom = 1;
@@ -375,6 +398,19 @@ static int search_name(sctx *c, const char *field, const char *name, cp_schema s
         q.country = NULL;
         rs = cp_searcher_search(s->searcher, &q, &e2);
         if (!rs) return 0;
+    }
+    if (!memo_hit && c->n_memo < sizeof c->memo / sizeof c->memo[0]) {
+        struct name_memo *m = &c->memo[c->n_memo];
+        m->name = adup(c, name, strlen(name));
+        m->country = country ? adup(c, country, strlen(country)) : NULL;
+        m->dob = dob ? adup(c, dob, strlen(dob)) : NULL;
+        m->schema = schema;
+        m->threshold = threshold;
+        m->rs = rs;
+        if (m->name && (!country || m->country) && (!dob || m->dob)) {
+            c->n_memo++;
+            memo_hit = 1; /* owned by the memo now: freed with the message */
+        }
     }
     const cp_policy *p = c->p;
     for (size_t i = 0; i < cp_results_count(rs); i++) {
@@ -401,7 +437,7 @@ static int search_name(sctx *c, const char *field, const char *name, cp_schema s
                          rule == CP_RULE_PARTY_EO14024 ? prog : "",
                          r->n_explanation ? "" : "");
     }
-    cp_results_free(rs);
+    if (!memo_hit) cp_results_free(rs);
     return 0;
 }
 
@@ -1058,6 +1094,8 @@ cp_screen_result *cp_screen_request(cp_screener *s, const cp_request *req, cp_er
         size_t n = strlen(code);
         if (n >= 2 && n <= 10) goods_hit_hs(c, "hs_code", code, code, n, 1, -1);
     }
+    for (size_t i = 0; i < c->n_memo; i++) cp_results_free(c->memo[i].rs);
+    c->n_memo = 0;
     if (!c->oom) route_hits(c);
     if (!c->oom) run_rules(c);
     if (c->oom) {
