@@ -1,7 +1,8 @@
 /* libFuzzer target: SWIFT MT splitter + parser (src/msg/mt.c, detect.c).
  * Seed corpus: fuzz/corpus/mt/ (every MT fixture). Checks: no crash, no
  * leak, no UB; a failed parse appends nothing and names an offset inside
- * the input. */
+ * the input; a repaired message's warnings name a field and an offset
+ * inside the message. */
 #include "msg/detect.h"
 #include "msg/mt.h"
 #include <stdint.h>
@@ -23,6 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (cp_mt_parse(d + sp.offset, sp.len, NULL, &l, &err) < 0) {
             if (l.n != before) abort();
             if (err.offset < -1 || (err.offset >= 0 && (size_t)err.offset > sp.len)) abort();
+        } else {
+            /* a repair (parse warning) names a field and an offset inside the message */
+            for (size_t i = before; i < l.n; i++)
+                for (size_t k = 0; k < l.items[i]->n_warnings; k++) {
+                    const cp_parse_warning *w = &l.items[i]->warnings[k];
+                    if (!w->field || !w->message || w->offset < 0 || (size_t)w->offset >= sp.len) abort();
+                }
         }
     }
     /* the whole input as one message, lenient */
