@@ -326,6 +326,12 @@ double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
  * Chinese or Korean syllable) are graded by spelling like same-script ones:
  * too many syllables share them (yin ~ joanna, jun ~ yuan). */
 #define CROSS_PHON_SIM 0.9
+/* Both names carry a legal form and they contradict (ANO vs LLC, SAS vs
+ * SARL): the same words under another legal form are usually another
+ * registered entity (a subsidiary, a non-profit beside a company). An
+ * otherwise exact name scores 0.78, just under review; a country or an
+ * identifier match lifts it over (docs/index.md, secondary evidence). */
+#define LEGAL_CONTRA 0.22
 /* Cross-script tokens with equal loose keys (see loose_key). */
 #define LOOSE_SIM 0.8
 /* Tokens equal up to a Baltic nominative ending. */
@@ -667,7 +673,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     double pen_mq = 0.20 * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
     y->pen_unmatched_c = pen_mc + pen_contra / 2;
-    if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = 0.08;
+    if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = LEGAL_CONTRA;
     /* weak tokens never carry a match alone, unless the two names are the
      * same words throughout (a list name made only of common words, exactly) */
     if (strong_aligned == 0 && !(all_exact && Uq + Uq_legal + Nq == 0 && Uc + Uc_legal + Nc == 0))
