@@ -216,6 +216,9 @@ typedef struct geo_fact {
     int role;              /* cp_party_role of the party, or -1 */
     int side;              /* SIDE_* */
     long offset;
+    /* set_of() answers for the policy's four jurisdiction sets, computed once */
+    const struct cp_jurisdiction *set_row[4];
+    unsigned char set_done[4];
 } geo_fact;
 
 enum { SIDE_OTHER = 0, SIDE_BUYER, SIDE_SELLER, SIDE_DEST, SIDE_BANK, SIDE_TEXT };
@@ -826,8 +829,21 @@ static void screen_text(sctx *c, const cp_text *t) {
 
 /* ------------------------------------------------------------ route + rules */
 
-static const char *set_of(sctx *c, const geo_fact *g, const char *set, const cp_jurisdiction **row) {
-    *row = cp_geo_jurisdiction(c->s->geo, set, g->cc, g->region);
+static const char *set_of(sctx *c, const geo_fact *gc, const char *set, const cp_jurisdiction **row) {
+    const cp_policy *p = c->p;
+    const char *const sets[4] = {p->set_russia, p->set_occupied, p->set_comprehensive, p->set_transshipment};
+    geo_fact *g = &c->geo[gc - c->geo]; /* every geo_fact lives in c->geo */
+    int k = 0;
+    while (k < 4 && sets[k] != set) k++;
+    if (k < 4 && g->set_done[k]) {
+        *row = g->set_row[k];
+    } else {
+        *row = cp_geo_jurisdiction(c->s->geo, set, g->cc, g->region);
+        if (k < 4) {
+            g->set_row[k] = *row;
+            g->set_done[k] = 1;
+        }
+    }
     if (*row && !strcmp((*row)->status, "lifted")) *row = NULL;
     return *row ? set : NULL;
 }
