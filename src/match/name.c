@@ -142,7 +142,11 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
     for (size_t i = 0; i < a.n;) {
         const char *canon = NULL;
         size_t L = cp_text_tables_match(n->tt, CP_TT_LEGAL, a.w, a.len, a.n, i, &canon);
-        if (L && person && L == 1 && a.len[i] < 3) L = 0;
+        /* in a person name, only a legal form of several words ("limited
+         * liability company") is one: a single word is a name part (PAO is a
+         * Chinese family name, "PAO, Yu Liang", before it is a Russian PJSC;
+         * Sa, Ag, Ao, Kg are names too) */
+        if (L && person && L == 1) L = 0;
         /* a one-word legal form of 1-2 letters (AO, AG, SA, AT, PT, CO ...) only
          * as the last word, or as the first word before a word of 3+ letters
          * ("AT and T" is not a joint-stock company) */
@@ -680,7 +684,18 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
         y->pen_weak_only = 0.5;
     size_t c_nonlegal = 0;
     for (size_t j = 0; j < nc; j++) c_nonlegal += !(c->flags[j] & CP_TOK_LEGAL);
-    if (c_nonlegal == 1 && q->n_strong >= 2) y->pen_short_list = 0.12;
+    /* a list name that is one word of the query: one token ("EMMA LLC" vs
+     * Emma Lloyd), or all its words aligned with one query word written
+     * together ("Su Bin" vs 수빈 이 = subin + a family name) */
+    int one_word = c_nonlegal == 1;
+    if (!one_word && y->n_pairs >= 1) {
+        one_word = 1;
+        for (size_t k = 0; k < y->n_pairs; k++)
+            if (y->pairs[k].q_span != 1 || y->pairs[k].q != y->pairs[0].q) one_word = 0;
+        for (size_t j = 0; j < nc && one_word; j++)
+            if (!cused[j] && !(c->flags[j] & CP_TOK_LEGAL)) one_word = 0;
+    }
+    if (one_word && q->n_strong >= 2) y->pen_short_list = 0.12;
     if (cross) y->pen_script = 0.03;
     if (inversions) y->pen_order = person ? 0.01 : 0.03;
     double pen = y->pen_unmatched_q + y->pen_unmatched_c + y->pen_legal + y->pen_weak_only +
