@@ -233,8 +233,25 @@ typedef struct req {
     char *body;
     size_t len, cap;
     int too_big;
+    int started; /* the access handler has seen this request */
+    int path_nul; /* the raw path (before '?') has a %00 escape */
     struct timespec t0;
 } req;
+
+/* MHD_OPTION_URI_LOG_CALLBACK: sees the request URI before MHD decodes it
+ * (MHD cuts the decoded path at a %00, so "/ui/app.css%00.png" would reach
+ * the handler as "/ui/app.css"). Allocates the request state (freed by
+ * completed()) and records whether the path part holds a %00; NULL on
+ * out of memory (the handler then allocates it). */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
+    (void)cls;
+    (void)c;
+    req *q = calloc(1, sizeof *q);
+    if (!q) return NULL;
+    for (const char *p = uri; p && *p && *p != '?'; p++)
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0') q->path_nul = 1;
+    return q;
+}
 
 typedef struct reply {
     unsigned status;
@@ -280,6 +297,61 @@ static const cp_srv_token *authenticate(cp_server *s, struct MHD_Connection *c) 
         if (diff == 0) found = &s->cfg.tokens[i];
     }
     return found;
+}
+
+/* MHD_get_connection_values_n iterator: the first GET argument whose name or
+ * value has a NUL byte (from %00) or is not valid UTF-8 (RFC 3629). MHD hands
+ * values out as C strings, so "name=VTB%00BANK" would be read as "VTB". */
+typedef struct bad_arg {
+    char what[160];
+} bad_arg;
+
+static int utf8_ok(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        size_t k;
+        uint32_t cp;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if (b >= 0xC2 && b <= 0xDF) {
+            k = 1, cp = b & 0x1Fu;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            k = 2, cp = b & 0x0Fu;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            k = 3, cp = b & 0x07u;
+        } else {
+            return 0;
+        }
+        if (n - i <= k) return 0;
+        for (size_t j = 1; j <= k; j++) {
+            unsigned char t = (unsigned char)s[i + j];
+            if ((t & 0xC0u) != 0x80u) return 0;
+            cp = (cp << 6) | (t & 0x3Fu);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                 const char *value, size_t value_size) {
+    (void)kind;
+    bad_arg *b = cls;
+    const char *why = NULL;
+    if (memchr(key, 0, key_size) || (value && memchr(value, 0, value_size))) why = "NUL byte (%00)";
+    else if (!utf8_ok(key, key_size) || (value && !utf8_ok(value, value_size))) why = "invalid UTF-8";
+    if (!why) return MHD_YES;
+    char name[64];
+    size_t n = 0;
+    for (size_t i = 0; i < key_size && n + 1 < sizeof name; i++) /* printable ASCII only */
+        name[n++] = key[i] >= 0x20 && key[i] < 0x7F && key[i] != '"' && key[i] != '\\' ? key[i] : '?';
+    name[n] = 0;
+    snprintf(b->what, sizeof b->what, "query parameter '%s': %s", name, why);
+    return MHD_NO;
 }
 
 static const char *arg(struct MHD_Connection *c, const char *k) {
@@ -1070,9 +1142,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     (void)version;
     cp_server *s = cls;
     req *q = *con_cls;
-    if (!q) {
-        q = calloc(1, sizeof *q);
+    if (!q || !q->started) {
+        if (!q) q = calloc(1, sizeof *q);
         if (!q) return MHD_NO;
+        q->started = 1;
         clock_gettime(CLOCK_MONOTONIC, &q->t0);
         *con_cls = q;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1106,7 +1179,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     enum route rt = route_of(url, &id, &tail);
     unsigned status = 0;
     enum MHD_Result ret;
-    if (rt == R_UI) { /* static web UI files, no token (src/server/static.c) */
+    bad_arg bad = {{0}};
+    if (q->path_nul) { /* a %00 in the path names no file and no route */
+        set_error(&rep, 404, "not found (NUL byte in the path)");
+        status = rep.status;
+        ret = send_reply(c, &rep);
+    } else if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_arg, &bad) >= 0 && bad.what[0]) {
+        set_error(&rep, 400, "%s", bad.what);
+        status = rep.status;
+        ret = send_reply(c, &rep);
+    } else if (rt == R_UI) { /* static web UI files, no token (src/server/static.c) */
         ret = cp_srv_static_serve(c, s->cfg.web, url, method, &status);
     } else {
         dispatch(s, c, url, method, q, rt, id, tail, &user, &rep);
@@ -1207,7 +1289,8 @@ cp_server *cp_server_start(const cp_srv_config *c, cp_srv_log_fn log, void *log_
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
                             (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout, MHD_OPTION_CONNECTION_LIMIT,
-                            (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_ARRAY, tls,
+                            (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s, MHD_OPTION_ARRAY, tls,
                             MHD_OPTION_END);
     if (!s->d) {
         cp_error_set(err, CP_ERR_IO, NULL, 0, -1, "listen", "cannot listen on %s", c->listen);

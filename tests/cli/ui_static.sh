@@ -33,8 +33,8 @@ for p in /ui/../CMakeLists.txt /ui/..%2fCMakeLists.txt /ui/%2e%2e/CMakeLists.txt
          /ui/app.css~ /uix /ui/%2fetc/passwd; do
     expect_eq "$(code_type "$p" | cut -d' ' -f1)" 404 "GET $p"
 done
-# MHD decodes %00 and the path ends there: this is app.css, typed as the file it is
-expect_eq "$(code_type /ui/app.css%00.png)" "200 text/css; charset=utf-8" "NUL in the path"
+# MHD cuts the decoded path at %00: refused before it would serve app.css
+expect_eq "$(code_type /ui/app.css%00.png | cut -d' ' -f1)" 404 "NUL in the path"
 expect_eq "$(code_type /ui/app.css -X POST -d x | cut -d' ' -f1)" 405 "POST on a UI file"
 expect_eq "$(header /ui/app.css? Allow)" "" "no Allow header on 200"
 # the UI needs no token, the API still does
