@@ -468,6 +468,16 @@ static double pair_sim(const cp_pname *q, size_t i, const cp_pname *c, size_t j,
         if (a[0] == b[0]) return 0.75;
         return 0.0;
     }
+    if (!cross && (q->script == CP_SCRIPT_HANGUL || q->script == CP_SCRIPT_HAN)) {
+        /* both names in Hangul (or both in Han): the romanization is
+         * deterministic, so any difference is a different syllable in the
+         * original (김종은 vs 김정은). Distance counted in syllables of
+         * about 3 letters; no phonetic key (it would hide the syllable). */
+        size_t L = la > lb ? la : lb, syl = L / 3 ? L / 3 : 1;
+        double t = 1.0 - 1.4 * (double)osa_max(a, la, b, lb, syl) / (double)syl;
+        *kind = CP_ALIGN_FUZZY;
+        return t < 0 ? 0 : t;
+    }
     double s = spell_sim(a, la, b, lb, q->keys[i], q->key_len[i], c->keys[j], c->key_len[j], cross, kind);
     if (cross && s < LOOSE_SIM && q->key_len[i] >= 3 && c->key_len[j] >= 3) {
         char k1[72], k2[72];
@@ -547,6 +557,9 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     if (nq == 0 || nc == 0) return 0.0;
     int person = schema == CP_SCHEMA_PERSON;
     int cross = q->script != c->script && q->script != CP_SCRIPT_UNKNOWN && c->script != CP_SCRIPT_UNKNOWN;
+    /* both in Hangul or both in Han: one letter of the romanization is a
+     * syllable of the original (see pair_sim) */
+    int syllabic = !cross && (q->script == CP_SCRIPT_HANGUL || q->script == CP_SCRIPT_HAN);
 
     double wq[CP_NAME_MAX_TOKENS], wc[CP_NAME_MAX_TOKENS];
     double Wq = 0, Wc = 0;
@@ -708,7 +721,7 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
      * already holds every comparison and the whole-name distance would hide
      * one contradicting element (Al-Harbi ~ Al-Ghamdi) */
     if (q->joined_len >= 6 && c->joined_len >= 6 && (leftovers || base < 1.0) &&
-        (nq != nc || osa_max(q->joined, q->joined_len, c->joined, c->joined_len, 1) <= 1)) {
+        (nq != nc || (!syllabic && osa_max(q->joined, q->joined_len, c->joined, c->joined_len, 1) <= 1))) {
         double js = cp_token_sim(q->joined, q->joined_len, c->joined, c->joined_len) * 0.97;
         js *= 1.0 - y->pen_script;
         if (js > score) {
