@@ -769,6 +769,59 @@ static int build(mt_msg *m, cp_request_list *out) {
     return 0;
 }
 
+/* 1 if the value of f is only spaces, tabs and line breaks. */
+static int field_blank(const mt_msg *m, const mt_field *f) {
+    for (size_t i = 0; i < f->vlen; i++)
+        if (!is_ws(m->d[f->voff + i])) return 0;
+    return 1;
+}
+
+/* Mandatory party field `num` (any option; LC: only option A or no letter)
+ * must be present and have content. SWIFT Standards MT SR 2023: MT103 50a
+ * ordering customer and 59a beneficiary customer are mandatory;
+ * MT202COV/205COV sequence B 50a and 59a are mandatory; MT700/710 50
+ * applicant and 59a beneficiary, MT720 50 first and 59a second beneficiary
+ * are mandatory. A field without content would otherwise add no party and the
+ * payment would screen without its ordering customer or beneficiary.
+ * Strict: an error naming the field and its offset (block 4 when missing).
+ * opts->lenient: the same text as a parse warning on every request of the
+ * message [n0, out->n) (the rule malformed_message makes it a REVIEW hit). */
+static int require_party(mt_msg *m, cp_request_list *out, size_t n0, unsigned num, int lc, const char *role) {
+    const mt_field *bad = NULL;
+    int found = 0;
+    for (size_t i = 0; i < m->nf && !bad; i++) {
+        const mt_field *f = &m->f[i];
+        if (f->num != num || (lc && f->opt && f->opt != 'A')) continue;
+        if (field_blank(m, f)) bad = f;
+        found = 1;
+    }
+    if (found && !bad) return 0;
+    char msg[160], tag[8];
+    snprintf(tag, sizeof tag, "%ua", num);
+    if (bad) snprintf(msg, sizeof msg, "mandatory field %s (%s) is empty in MT%s", bad->tag, role, m->mt);
+    else snprintf(msg, sizeof msg, "mandatory field %s (%s) is missing in MT%s", tag, role, m->mt);
+    const char *field = num == 50 ? "50a" : "59a";
+    size_t off = bad ? bad->off : m->b4_off;
+    if (!(m->opts && m->opts->lenient)) return fail(m, off, bad ? bad->tag : field, "%s", msg);
+    for (size_t i = n0; i < out->n; i++)
+        if (!cp_request_add_warning(out->items[i], field, (long)off, msg)) return nomem(m);
+    return 0;
+}
+
+/* The mandatory parties of MT103, MT202COV/205COV and MT700/710/720
+ * (require_party). Checked after build so that a bad tag or BIC is reported
+ * first. */
+static int require_parties(mt_msg *m, cp_request_list *out, size_t n0) {
+    int cov = !strcmp(m->validation, "COV") && (!strcmp(m->mt, "202") || !strcmp(m->mt, "205"));
+    int lc = !strcmp(m->mt, "700") || !strcmp(m->mt, "710") || !strcmp(m->mt, "720");
+    if (strcmp(m->mt, "103") && !cov && !lc) return 0;
+    int second = !strcmp(m->mt, "720");
+    if (require_party(m, out, n0, 50, lc, lc ? (second ? "first beneficiary" : "applicant") : "ordering customer") < 0 ||
+        require_party(m, out, n0, 59, lc, lc ? (second ? "second beneficiary" : "beneficiary") : "beneficiary customer") < 0)
+        return -1;
+    return 0;
+}
+
 static int validate(mt_msg *m) {
     if (!m->have_b2) return fail(m, 0, "block 2", "missing application header (block 2)");
     if (!m->have_b4 || !m->b4_text) return fail(m, m->have_b4 ? m->b4_off : m->len, "block 4", "missing text block (block 4)");
@@ -841,6 +894,7 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
     }
     if (rc == 0) rc = validate(&m);
     if (rc == 0) rc = build(&m, out);
+    if (rc == 0) rc = require_parties(&m, out, n0);
     free(m.f);
     if (rc < 0) cp_request_list_truncate(out, n0);
     return rc;

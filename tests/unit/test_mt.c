@@ -388,6 +388,63 @@ static void malformed_tag_and_bic(void **state) {
     assert_int_equal(err.offset, (long)(strstr(badbic, "NOT-A-BIC") - badbic));
 }
 
+/* An empty or missing mandatory party field (SWIFT Standards MT: MT103 50a
+ * and 59a, MT202COV sequence B 50a and 59a, MT700 50 and 59 are mandatory)
+ * added no party, and the payment screened PASS without its beneficiary
+ * (docs/robustness.md). Strict: an error naming the field; lenient: a parse
+ * warning on the request (REVIEW by malformed_message). */
+static void mandatory_party_empty_or_missing(void **state) {
+    (void)state;
+    cp_error err;
+    const char *empty59 = "{1:F01AAAAGB2LAXXX0000000000}{2:I103BBBBDEFFXXXXN}{4:\n"
+                          ":20:REF1\n:23B:CRED\n:32A:240503EUR100,\n:50K:/DE1\nJOHN DOE\n:59:\n:71A:SHA\n-}";
+    assert_int_equal(parse_str(empty59, strlen(empty59), 0, &err), -1);
+    assert_string_equal(err.field, "59");
+    assert_int_equal(err.offset, (long)(strstr(empty59, ":59:") - empty59));
+    assert_non_null(strstr(err.message, "mandatory field 59 (beneficiary customer) is empty in MT103"));
+    /* blanks only */
+    const char *blank50 = "{1:F01AAAAGB2LAXXX0000000000}{2:I103BBBBDEFFXXXXN}{4:\n"
+                          ":20:REF1\n:32A:240503EUR100,\n:50K:  \n:59:/GB1\nACME LTD\n-}";
+    assert_int_equal(parse_str(blank50, strlen(blank50), 0, &err), -1);
+    assert_string_equal(err.field, "50K");
+    /* MT103 without 50a */
+    const char *no50 = "{1:F01AAAAGB2LAXXX0000000000}{2:I103BBBBDEFFXXXXN}{4:\n"
+                       ":20:REF1\n:32A:240503EUR100,\n:59:/GB1\nACME LTD\n-}";
+    assert_int_equal(parse_str(no50, strlen(no50), 0, &err), -1);
+    assert_string_equal(err.field, "50a");
+    assert_int_equal(err.offset, (long)(strstr(no50, "{4:") - no50));
+    assert_non_null(strstr(err.message, "mandatory field 50a (ordering customer) is missing in MT103"));
+    /* lenient: parsed, with a warning naming the field */
+    cp_request_list l;
+    cp_request_list_init(&l);
+    cp_msg_opts o;
+    memset(&o, 0, sizeof o);
+    o.lenient = 1;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cp_mt_parse(empty59, strlen(empty59), &o, &l, &err), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0]->n_warnings, 1);
+    assert_string_equal(l.items[0]->warnings[0].field, "59a");
+    assert_int_equal(l.items[0]->warnings[0].offset, (long)(strstr(empty59, ":59:") - empty59));
+    cp_request_list_free(&l);
+    /* MT202COV: sequence B beneficiary empty */
+    const char *cov = "{1:F01AAAAGB2LAXXX0000000000}{2:I202BBBBDEFFXXXXN}{3:{119:COV}}{4:\n"
+                      ":20:REF1\n:21:REL\n:32A:240503EUR100,\n:58A:CCCCDEFF\n:50K:/DE1\nJOHN DOE\n:59:\n-}";
+    assert_int_equal(parse_str(cov, strlen(cov), 0, &err), -1);
+    assert_string_equal(err.field, "59");
+    assert_non_null(strstr(err.message, "MT202"));
+    /* plain MT202 has no customer parties: fine */
+    const char *m202 = "{1:F01AAAAGB2LAXXX0000000000}{2:I202BBBBDEFFXXXXN}{4:\n"
+                       ":20:REF1\n:21:REL\n:32A:240503EUR100,\n:58A:CCCCDEFF\n-}";
+    assert_int_equal(parse_str(m202, strlen(m202), 0, &err), 0);
+    /* MT700 without 59 (beneficiary) */
+    const char *lc = "{1:F01AAAAGB2LAXXX0000000000}{2:I700BBBBDEFFXXXXN}{4:\n"
+                     ":27:1/1\n:20:LC1\n:50:ACME IMPORTS\nLONDON\n-}";
+    assert_int_equal(parse_str(lc, strlen(lc), 0, &err), -1);
+    assert_string_equal(err.field, "59a");
+    assert_non_null(strstr(err.message, "(beneficiary) is missing in MT700"));
+}
+
 static void option_f_lines(void **state) {
     (void)state;
     /* 50F with a national id, a repeated 1/ line (long name) and a date of birth */
@@ -598,6 +655,7 @@ int main(void) {
         cmocka_unit_test(unrecoverable_damage_is_an_error),
         cmocka_unit_test(oversized),
         cmocka_unit_test(garbage_never_crashes),
+        cmocka_unit_test(mandatory_party_empty_or_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
