@@ -218,6 +218,30 @@ static uint32_t arabic_fold(uint32_t c) {
     }
 }
 
+/* Cyrillic letters of Kazakh, Kyrgyz, Mongolian, Tatar, Bashkir, Uzbek
+ * that Russian-Latin/BGN and Any-Latin leave untransliterated, mapped to
+ * the Russian letter their romanized names use (Хүрэлсүх = Khurelsukh,
+ * Қасым-Жомарт = Kasym-Zhomart). 0 if none. */
+static uint32_t cyr_fold(uint32_t c) {
+    switch (c) {
+    case 0x04AE: case 0x04B0: return 0x0423; /* STRAIGHT U, STRAIGHT U WITH STROKE -> U */
+    case 0x04AF: case 0x04B1: return 0x0443;
+    case 0x04E8: return 0x041E;              /* BARRED O -> O */
+    case 0x04E9: return 0x043E;
+    case 0x04BA: return 0x0425;              /* SHHA -> HA */
+    case 0x04BB: return 0x0445;
+    case 0x04D8: return 0x0410;              /* SCHWA -> A */
+    case 0x04D9: return 0x0430;
+    case 0x0492: return 0x0413;              /* GHE WITH STROKE -> GHE */
+    case 0x0493: return 0x0433;
+    case 0x049A: return 0x041A;              /* KA WITH DESCENDER -> KA */
+    case 0x049B: return 0x043A;
+    case 0x04A2: return 0x041D;              /* EN WITH DESCENDER -> EN */
+    case 0x04A3: return 0x043D;
+    default: return 0;
+    }
+}
+
 /* Indic scripts with word-final schwa deletion (Hindi, Marathi, Nepali in
  * Devanagari; Bengali; Punjabi in Gurmukhi; Gujarati; Odia): a word ending in
  * a bare consonant is pronounced without its inherent vowel, but Any-Latin
@@ -324,6 +348,8 @@ static int icu_fold(UTransliterator *tr, const uint32_t *cps, size_t n, int join
         UChar32 c;
         U16_NEXT(buf, i, len, c);
         size_t before = *an;
+        if (c == 0xB7 && before > 0 && isan(a[before - 1]) && i < len && u_isalpha(buf[i]))
+            continue; /* BGN/PCGN separation dot inside a word (Хүрэлсүх -> khur·elsukh) */
         fold_cp((uint32_t)c, a, an, acap, 1);
         if (join) { /* one token per unspaced word: keep only letters and digits */
             size_t m = before;
@@ -399,6 +425,11 @@ int cp_text_words(cp_text_norm *t, const char *s, size_t len, size_t max_bytes, 
         }
     }
 
+    if (best == CP_SCRIPT_CYRILLIC)
+        for (i = 0; i < n; i++) {
+            uint32_t m = cyr_fold(cps[i]);
+            if (m) cps[i] = m;
+        }
     if (best == CP_SCRIPT_ARABIC)
         for (i = 0; i < n; i++) {
             uint32_t m = arabic_fold(cps[i]);
