@@ -17,7 +17,9 @@ cp_msg_format cp_msg_detect(const char *data, size_t len) {
     size_t i = skip_bom_ws(data, len, 0);
     while (i < len && (data[i] == '$' || is_ws(data[i]))) i++; /* RJE file starting with "$" */
     if (i >= len) return CP_MSG_UNKNOWN;
-    if (len - i >= 3 && data[i] == '{' && data[i + 1] == '1' && data[i + 2] == ':') return CP_MSG_MT;
+    /* "{1:" .. "{5:": a SWIFT FIN block (no JSON text starts this way: object
+     * keys are strings); the MT parser names blocks 1/2 when they are missing. */
+    if (len - i >= 3 && data[i] == '{' && data[i + 1] >= '1' && data[i + 1] <= '5' && data[i + 2] == ':') return CP_MSG_MT;
     if (data[i] == '<') return CP_MSG_MX;
     if (data[i] == '{' || data[i] == '[') return CP_MSG_JSON;
     /* CSV: a header line with a delimiter. */

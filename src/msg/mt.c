@@ -290,7 +290,12 @@ static int parse_blocks(mt_msg *m, size_t *pos) {
         snprintf(bid, sizeof bid, "block %.*s", (int)(c - t), d + t);
         char id = d[t];
         int single = c - t == 1;
-        if (first && !(single && id == '1')) return fail(m, i, "block 1", "message must start with block 1 ({1:)");
+        if (first && !(single && id == '1')) {
+            if (single && id >= '2' && id <= '5')
+                return fail(m, i, "block 1", "message must start with block 1 ({1:): %s missing before {%c:",
+                            id == '2' ? "the basic header (block 1) is" : "the basic header (block 1) and application header (block 2) are", id);
+            return fail(m, i, "block 1", "message must start with block 1 ({1:)");
+        }
         if (!single || !strchr("12345S", id))
             return fail(m, i, bid, "unknown block identifier (FIN blocks are 1, 2, 3, 4, 5 and S)");
         if (!first && single && id == '1') break; /* next message */

@@ -169,6 +169,18 @@ static int check_top(txn_ctx *c, cp_request *r, const char *key, const char *s, 
     return 0;
 }
 
+/* A transaction is screened by its parties: one without a debtor or creditor
+ * that has a name, account or BIC would PASS with nothing screened
+ * (docs/formats/transaction.md "Required"). Error at the transaction
+ * (JSON: its path and object offset; CSV: its line). */
+static int need_party(const txn_ctx *c, const cp_request *r, const char *path) {
+    for (size_t i = 0; i < r->n_parties; i++) {
+        const cp_party *p = &r->parties[i];
+        if ((p->role == CP_ROLE_DEBTOR || p->role == CP_ROLE_CREDITOR) && (p->name || p->account || p->bic)) return 0;
+    }
+    return fail(c, path, NULL, "no party: a transaction needs a debtor or creditor with a name, account or BIC");
+}
+
 /* ------------------------------------------------------------ JSON */
 
 static int json_party(txn_ctx *c, cp_request *r, json_t *o, cp_party_role role, int need_role, const char *path) {
@@ -324,7 +336,7 @@ static int json_txn(txn_ctx *c, cp_request *r, json_t *o, const char *prefix) {
         }
     }
     if (!r->type) r->type = "transaction";
-    return 0;
+    return need_party(c, r, prefix[0] ? prefix : "(root)");
 }
 
 int cp_txn_parse_json(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
@@ -346,6 +358,12 @@ int cp_txn_parse_json(const char *data, size_t len, const cp_msg_opts *opts, cp_
     }
     size_t n0 = out->n;
     int rc = 0;
+    if (json_is_array(root) && n0 + json_array_size(root) > CP_MSG_MAX_TRANSACTIONS) {
+        rc = fail(&c, "(root)", NULL, "%zu transactions in one message: more than the maximum of %d",
+                  json_array_size(root), CP_MSG_MAX_TRANSACTIONS);
+        json_decref(root);
+        return rc;
+    }
     if (json_is_array(root)) {
         /* element offsets: scan the raw array for each top-level element */
         size_t i, pos = 0;
@@ -499,6 +517,10 @@ int cp_txn_parse_csv(const char *data, size_t len, const cp_msg_opts *opts, cp_r
             rc = fail(&c, NULL, NULL, "row has %zu fields, the header has %zu", rd.nfields, ncols);
             goto done;
         }
+        if (out->n >= CP_MSG_MAX_TRANSACTIONS) {
+            rc = fail(&c, NULL, NULL, "more than %d transactions in one message (rows)", CP_MSG_MAX_TRANSACTIONS);
+            goto done;
+        }
         cp_request *r = cp_request_list_push(out);
         if (!r) {
             rc = nomem(&c);
@@ -542,6 +564,7 @@ int cp_txn_parse_csv(const char *data, size_t len, const cp_msg_opts *opts, cp_r
             rc = fail(&c, "id", NULL, "empty id");
             goto done;
         }
+        if ((rc = need_party(&c, r, "debtor_name")) < 0) goto done;
     }
     if (got < 0) rc = -1;
     else if (out->n == n0) rc = fail(&c, NULL, NULL, "no transaction rows after the header");

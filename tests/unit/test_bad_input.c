@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "match/name.h"
 #include "match/search.h"
+#include "msg/detect.h"
 #include "msg/parse.h"
 #include "screen/policy.h"
 #include "screen/screen.h"
@@ -174,6 +175,64 @@ static void test_long_name_and_text_padding(void **state) {
     assert_true(dec != CP_PASS);
 }
 
+/* 200 000 JSON transactions in one file said "out of memory" (the request
+ * list stops at CP_MSG_MAX_TRANSACTIONS): the error names the limit. CSV
+ * rows likewise. */
+static void test_too_many_transactions(void **state) {
+    (void)state;
+    size_t n = (size_t)CP_MSG_MAX_TRANSACTIONS + 1;
+    const char *one = "{\"id\":\"A\",\"creditor\":{\"name\":\"X\"}},";
+    size_t ol = strlen(one);
+    char *buf = malloc(n * ol + 2);
+    assert_non_null(buf);
+    buf[0] = '[';
+    for (size_t i = 0; i < n; i++) memcpy(buf + 1 + i * ol, one, ol);
+    buf[n * ol] = ']'; /* replaces the last comma */
+    cp_request_list l;
+    cp_request_list_init(&l);
+    cp_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cp_msg_parse_all(CP_MSG_UNKNOWN, buf, n * ol + 1, NULL, &l, &err), -1);
+    assert_int_equal(err.code, CP_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "100001 transactions in one message: more than the maximum of 100000"));
+    assert_int_equal(l.n, 0);
+    free(buf);
+    const char *row = "A,X\n";
+    buf = malloc(16 + n * 4);
+    assert_non_null(buf);
+    size_t k = (size_t)sprintf(buf, "id,creditor_name\n");
+    for (size_t i = 0; i < n; i++) memcpy(buf + k, row, 4), k += 4;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cp_msg_parse_all(CP_MSG_UNKNOWN, buf, k, NULL, &l, &err), -1);
+    assert_non_null(strstr(err.message, "more than 100000 transactions"));
+    assert_int_equal(err.line, 100002);
+    free(buf);
+    cp_request_list_free(&l);
+}
+
+/* An MT with only block 4 was detected as JSON ("broken JSON"): it is an MT,
+ * and the error names the missing blocks 1 and 2. */
+static void test_mt_without_headers(void **state) {
+    (void)state;
+    static const char b4[] = "{4:\n:20:PAY-1\n:59:/AT611904300234573201\nNICOLAS MADURO MOROS\n-}";
+    static const char b2[] = "{2:I103DEUTDEFFXXXXN}{4:\n:20:PAY-1\n-}";
+    assert_int_equal(cp_msg_detect(b4, sizeof b4 - 1), CP_MSG_MT);
+    assert_int_equal(cp_msg_detect(b2, sizeof b2 - 1), CP_MSG_MT);
+    assert_int_equal(cp_msg_detect("{\"id\":1}", 8), CP_MSG_JSON);
+    cp_request_list l;
+    cp_request_list_init(&l);
+    cp_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cp_msg_parse_all(CP_MSG_UNKNOWN, b4, sizeof b4 - 1, NULL, &l, &err), -1);
+    assert_string_equal(err.field, "block 1");
+    assert_int_equal(err.offset, 0);
+    assert_non_null(strstr(err.message, "basic header (block 1) and application header (block 2) are missing"));
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cp_msg_parse_all(CP_MSG_UNKNOWN, b2, sizeof b2 - 1, NULL, &l, &err), -1);
+    assert_non_null(strstr(err.message, "basic header (block 1) is missing"));
+    cp_request_list_free(&l);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expanding_ligature_flood),
@@ -181,6 +240,8 @@ int main(void) {
         cmocka_unit_test(test_no_negative_zero_score),
         cmocka_unit_test(test_nul_in_message_rejected),
         cmocka_unit_test(test_long_name_and_text_padding),
+        cmocka_unit_test(test_too_many_transactions),
+        cmocka_unit_test(test_mt_without_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

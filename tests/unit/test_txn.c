@@ -76,16 +76,16 @@ static void json_arrays_and_ndjson(void **state) {
     (void)state;
     cp_error err;
     size_t n;
-    assert_int_equal(parse_json("[{\"id\":\"a\"},{\"id\":\"b\",\"creditor\":{\"name\":\"X\"}}]", &err, &n), 0);
+    assert_int_equal(parse_json("[{\"id\":\"a\",\"debtor\":{\"account\":\"DE1\"}},{\"id\":\"b\",\"creditor\":{\"name\":\"X\"}}]", &err, &n), 0);
     assert_int_equal(n, 2);
-    assert_int_equal(parse_json("{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"amount\":12.5}\n", &err, &n), 0);
+    assert_int_equal(parse_json("{\"id\":\"a\",\"creditor\":{\"name\":\"X\"}}\n{\"id\":\"b\",\"creditor\":{\"name\":\"X\"}}\n{\"id\":\"c\",\"amount\":12.5,\"creditor\":{\"name\":\"X\"}}\n", &err, &n), 0);
     assert_int_equal(n, 3);
 }
 
 static void json_errors_name_the_key(void **state) {
     (void)state;
     cp_error err;
-    const char *s = "[{\"id\":\"a\"},{\"id\":\"b\",\"creditor\":{\"name\":\"X\",\"country\":\"Russia\"}}]";
+    const char *s = "[{\"id\":\"a\",\"creditor\":{\"name\":\"X\"}},{\"id\":\"b\",\"creditor\":{\"name\":\"X\",\"country\":\"Russia\"}}]";
     assert_int_equal(parse_json(s, &err, NULL), -1);
     assert_string_equal(err.field, "[1].creditor.country");
     assert_int_equal(err.offset, (long)(strstr(s, "\"country\"") - s));
@@ -106,6 +106,29 @@ static void json_errors_name_the_key(void **state) {
     assert_true(err.offset > 20);
     assert_int_equal(parse_json("{\"id\":\"a\",\"id\":\"b\"}", &err, NULL), -1); /* duplicate key */
     assert_int_equal(parse_json("{\"id\":\"a\"", &err, NULL), -1);                /* unterminated */
+}
+
+/* A transaction without a debtor or creditor (name, account or BIC) screened
+ * PASS with nothing screened (docs/robustness.md): an error at the
+ * transaction. Agents, other parties or a debtor with only a country do not
+ * count. */
+static void no_party_is_an_error(void **state) {
+    (void)state;
+    cp_error err;
+    const char *s = "[{\"id\":\"A\",\"creditor\":{\"name\":\"X\"}},{\"id\":\"B\"}]";
+    assert_int_equal(parse_json(s, &err, NULL), -1);
+    assert_string_equal(err.field, "[1]");
+    assert_int_equal(err.offset, (long)(strstr(s, "{\"id\":\"B") - s));
+    assert_non_null(strstr(err.message, "no party"));
+    assert_int_equal(parse_json("{\"id\":\"A\",\"debtor\":{\"country\":\"DE\"},\"creditor_agent\":{\"bic\":\"DEUTDEFF\"}}", &err, NULL), -1);
+    assert_string_equal(err.field, "(root)");
+    assert_int_equal(parse_json("{\"id\":\"A\",\"parties\":[{\"role\":\"creditor\",\"bic\":\"DEUTDEFF\"}]}", &err, NULL), 0);
+    assert_int_equal(parse_json("{\"id\":\"A\",\"debtor\":{\"account\":\"DE89370400440532013000\"}}", &err, NULL), 0);
+    const char *csv = "id,creditor_name,amount\nA,X,1\nB,,2\n";
+    assert_int_equal(parse_json(csv, &err, NULL), -1);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.offset, (long)(strstr(csv, "B,,") - csv));
+    assert_non_null(strstr(err.message, "no party"));
 }
 
 static void csv_errors(void **state) {
@@ -146,6 +169,7 @@ int main(void) {
         cmocka_unit_test(json_arrays_and_ndjson),
         cmocka_unit_test(json_errors_name_the_key),
         cmocka_unit_test(csv_errors),
+        cmocka_unit_test(no_party_is_an_error),
         cmocka_unit_test(detection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
