@@ -768,12 +768,25 @@ static void find_vessels(sctx *c, const cp_text *t) {
     }
 }
 
-/* Free-text lines screened as names (remittance, bank information). */
+/* Free-text lines screened as names (remittance, bank information): every
+ * line up to CP_SCREEN_TEXT_BUDGET bytes into the field (lines after the 12th
+ * used to be skipped silently). Lines starting beyond it are not searched and
+ * a malformed_message hit (REVIEW) says so. */
 static void text_names(sctx *c, const cp_text *t) {
     const char *txt = t->text;
     size_t len = strlen(txt), a = 0;
-    int lines = 0;
-    while (a < len && lines < 12) {
+    while (a < len && !c->oom) {
+        if (a >= CP_SCREEN_TEXT_BUDGET) {
+            const cp_policy_rule *pr = &c->p->rules[CP_RULE_MALFORMED_MESSAGE];
+            cp_hit *h = add_hit(c, CP_HIT_RULE, t->field, adup(c, txt + a, len - a < 64 ? len - a : 64), pr->weight,
+                                pr->enabled ? pr->action : CP_REVIEW, t->offset);
+            if (h) {
+                h->rule = cp_rule_name(CP_RULE_MALFORMED_MESSAGE);
+                h->reason = afmt(c, "text of %zu bytes: only lines in the first %d bytes were screened for names", len,
+                                 (int)CP_SCREEN_TEXT_BUDGET);
+            }
+            break;
+        }
         size_t e = a;
         while (e < len && txt[e] != '\n' && txt[e] != '\r') e++;
         /* strip codes like /INV/, /BNF/ at the start */
@@ -785,7 +798,6 @@ static void text_names(sctx *c, const cp_text *t) {
         if (letters >= 6) { /* long lines in windows (search_windows) */
             search_windows(c, t->field, txt + s, e - s, CP_SCHEMA_ANY, NULL, NULL, c->p->text_review, t->offset,
                            "text", CP_SCREEN_TEXT_WINDOW);
-            lines++;
         }
         a = e + 1;
     }

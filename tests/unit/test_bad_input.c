@@ -175,6 +175,27 @@ static void test_long_name_and_text_padding(void **state) {
     assert_true(dec != CP_PASS);
 }
 
+/* Free text: only the first 12 lines were searched for names, so a listed
+ * name on line 14 of a remittance PASSed. Now every line up to 16 KiB into
+ * the field; lines after that give a malformed_message REVIEW hit. */
+static void test_many_text_lines(void **state) {
+    (void)state;
+    static char buf[24576];
+    cp_decision dec;
+    size_t k = (size_t)snprintf(buf, sizeof buf, "[{\"id\":\"A\",\"debtor\":{\"name\":\"Studio Lindqvist AB\"},\"remittance\":\"");
+    for (int i = 0; i < 13; i++) k += (size_t)snprintf(buf + k, sizeof buf - k, "invoice %d for services\\n", i + 1);
+    snprintf(buf + k, sizeof buf - k, "VTB BANK PUBLIC JOINT STOCK COMPANY\"}]");
+    assert_int_equal(screens_vtb(buf, &dec), 1);
+    assert_true(dec != CP_PASS);
+    /* 17 KiB of lines before the name: not searched, but REVIEW, never PASS */
+    k = (size_t)snprintf(buf, sizeof buf, "[{\"id\":\"A\",\"debtor\":{\"name\":\"Studio Lindqvist AB\"},\"remittance\":\"");
+    for (int i = 0; i < 800; i++) k += (size_t)snprintf(buf + k, sizeof buf - k, "invoice %04d services\\n", i);
+    snprintf(buf + k, sizeof buf - k, "VTB BANK PUBLIC JOINT STOCK COMPANY\"}]");
+    assert_true(k > 17000);
+    screens_vtb(buf, &dec);
+    assert_true(dec != CP_PASS);
+}
+
 /* 200 000 JSON transactions in one file said "out of memory" (the request
  * list stops at CP_MSG_MAX_TRANSACTIONS): the error names the limit. CSV
  * rows likewise. */
@@ -241,6 +262,7 @@ int main(void) {
         cmocka_unit_test(test_nul_in_message_rejected),
         cmocka_unit_test(test_long_name_and_text_padding),
         cmocka_unit_test(test_too_many_transactions),
+        cmocka_unit_test(test_many_text_lines),
         cmocka_unit_test(test_mt_without_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
