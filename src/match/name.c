@@ -686,7 +686,19 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     /* a title with one name ("President Putin", "Putyin elnok", "Mr Smith")
      * is a complete way to refer to a person: the absent given names cost half */
     if (person && q->n_strong == 1 && nq == 1 && (q->flags[0] & CP_TOK_TITLED) && contra == 0) mc *= 0.5;
-    double pen_mc = 0.25 * mc / Wc;
+    /* a query naming at most half of a long list name (4+ strong tokens)
+     * picks a subset of it: one given name and one of two family names
+     * ("José Gómez" vs "LOPEZ GOMEZ, Roberto Jose"), or the first and last
+     * of a long Arabic name. Such namesakes are common, so the absent part
+     * costs double; one dropped middle name of a long name is far from half */
+    size_t c_strong = 0, c_strong_used = 0;
+    for (size_t j = 0; j < nc; j++)
+        if (!(c->flags[j] & (CP_TOK_WEAK | CP_TOK_INITIAL))) {
+            c_strong++;
+            c_strong_used += cused[j];
+        }
+    double mcoef = c_strong >= 4 && 2 * c_strong_used <= c_strong ? 0.35 : 0.25;
+    double pen_mc = mcoef * mc / Wc;
     double pen_mq = 0.20 * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
     y->pen_unmatched_c = pen_mc + pen_contra / 2;
