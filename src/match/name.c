@@ -698,8 +698,18 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
             c_strong_used += cused[j];
         }
     double mcoef = c_strong >= 4 && 2 * c_strong_used <= c_strong ? 0.35 : 0.25;
+    double qcoef = 0.20;
+    if (cross && (q->script == CP_SCRIPT_HAN || q->script == CP_SCRIPT_HANGUL)) {
+        /* a Chinese or Korean name written in its script has no middle
+         * names: each word is the family name or a whole given name, which
+         * a romanized list name splits into syllables. A syllable on one
+         * side only is another given name (玉 Yu vs "LI, Cheng Yu"), not an
+         * omitted middle name */
+        mcoef = 0.5;
+        qcoef = 0.35;
+    }
     double pen_mc = mcoef * mc / Wc;
-    double pen_mq = 0.20 * mq / Wq;
+    double pen_mq = qcoef * mq / Wq;
     y->pen_unmatched_q = pen_mq + pen_contra / 2;
     y->pen_unmatched_c = pen_mc + pen_contra / 2;
     if (Uq_legal > 0 && Uc_legal > 0) y->pen_legal = LEGAL_CONTRA;
