@@ -513,6 +513,103 @@ static int build_one(mx_ctx *c, cp_request_list *out, const mx_doc *md, const xm
     return 0;
 }
 
+/* ISO 20022 messages this parser maps (docs/formats/mx.md) and the highest
+ * version of variant 001 we know of (ISO 20022 message catalogue,
+ * iso20022.org, as published up to 2025). */
+typedef struct mx_known {
+    const char *id; /* "pacs.008" */
+    int max_version;
+} mx_known;
+
+static const mx_known mx_known_msgs[] = {
+    {"pacs.002", 14}, {"pacs.003", 11}, {"pacs.004", 14}, {"pacs.008", 13}, {"pacs.009", 12}, {"pacs.010", 6},
+    {"pain.001", 12}, {"pain.002", 14}, {"pain.008", 11}, {"camt.029", 13}, {"camt.052", 13}, {"camt.053", 13},
+    {"camt.054", 13}, {"camt.056", 11}, {"camt.057", 8},  {"camt.058", 9},  {"camt.105", 2},  {"camt.106", 2},
+    {"camt.107", 2},  {"camt.108", 2},  {"camt.109", 2},  {NULL, 0}};
+
+/* 1 if s[0..n) starts with an ISO 20022 message identifier
+ * "aaaa.nnn.nnn.nn" (business area, message number, variant, version). */
+static int mx_id_syntax(const char *s, size_t n) {
+    if (n < 15) return 0;
+    for (size_t i = 0; i < 15; i++) {
+        char ch = s[i];
+        int ok = i < 4 ? (ch >= 'a' && ch <= 'z') : (i == 4 || i == 8 || i == 12) ? ch == '.' : (ch >= '0' && ch <= '9');
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+/* The namespace of the Document element, as a bank reads it: it must be
+ * "urn:iso:std:iso:20022:tech:xsd:<id>" (ISO 20022 XML design rules) or a
+ * scheme's restricted schema URL whose last segment is "<id>.<scheme...>.xsd"
+ * (Swiss Payment Standards: ".../pain.001.001.03.ch.02.xsd"), with <id> a
+ * message this parser maps. No namespace, another namespace or an unknown
+ * message: an error naming the namespace (a document that does not say what
+ * it is is not read by guesswork). A known message in a variant other than
+ * 001 or a version above the highest known: parsed, and `warn` (cap bytes)
+ * gets the text of a parse warning (the rule malformed_message makes it a
+ * REVIEW hit). A Document in another namespace that declares a valid one on
+ * itself without using it (CBPR+ sample camt.107: in the envelope's namespace,
+ * xmlns:camt="...camt.107.001.01") is read as that one, with a warning.
+ * *used: the namespace that names the message type. Returns 0 or -1 (error set). */
+static int ns_id(const char *h, const char **id_out);
+static int check_ns1(mx_ctx *c, const xmlNode *docel, const char *h, char *warn, size_t cap);
+static int check_ns(mx_ctx *c, const xmlNode *docel, char *warn, size_t cap, const char **used) {
+    *used = docel->ns && docel->ns->href ? (const char *)docel->ns->href : NULL;
+    const char *id;
+    if (!*used || !ns_id(*used, &id))
+        for (const xmlNs *d = docel->nsDef; d; d = d->next)
+            if (d->href && d->prefix && ns_id((const char *)d->href, &id) && d != docel->ns) {
+                int rc = check_ns1(c, docel, (const char *)d->href, warn, cap);
+                if (rc < 0) return rc;
+                snprintf(warn, cap, "Document is in namespace '%.100s', not in the ISO 20022 namespace '%.100s' it declares (prefix '%.20s'): read as that message",
+                         *used ? *used : "(none)", (const char *)d->href, (const char *)d->prefix);
+                *used = (const char *)d->href;
+                return 0;
+            }
+    return check_ns1(c, docel, *used, warn, cap);
+}
+
+/* 1 and *id_out = the message identifier if h is an ISO 20022 message
+ * namespace (urn form or a scheme's .xsd URL), else 0. */
+static int ns_id(const char *h, const char **id_out) {
+    static const char urn[] = "urn:iso:std:iso:20022:tech:xsd:";
+    size_t hl = strlen(h);
+    const char *id = NULL;
+    if (hl > sizeof urn - 1 && !strncmp(h, urn, sizeof urn - 1)) {
+        id = h + sizeof urn - 1;
+        if (strlen(id) != 15 || !mx_id_syntax(id, 15)) id = NULL;
+    } else if ((!strncmp(h, "http://", 7) || !strncmp(h, "https://", 8)) && hl > 4 && !strcmp(h + hl - 4, ".xsd")) {
+        const char *seg = strrchr(h, '/') + 1;
+        size_t sl = (size_t)(h + hl - 4 - seg);
+        if (sl > 16 && mx_id_syntax(seg, sl) && seg[15] == '.') id = seg;
+    }
+    *id_out = id;
+    return id != NULL;
+}
+
+static int check_ns1(mx_ctx *c, const xmlNode *docel, const char *h, char *warn, size_t cap) {
+    static const char urn[] = "urn:iso:std:iso:20022:tech:xsd:";
+    long line = xmlGetLineNo(docel), off = node_off(c, docel);
+    warn[0] = '\0';
+    if (!h || !h[0])
+        return fail(c, line, off, "Document",
+                    "Document without a namespace: an ISO 20022 message needs xmlns=\"%s<message>\" (e.g. pacs.008.001.08)", urn);
+    const char *id;
+    if (!ns_id(h, &id))
+        return fail(c, line, off, "Document",
+                    "namespace '%.200s' is not an ISO 20022 message namespace (%s<message>)", h, urn);
+    const mx_known *k = mx_known_msgs;
+    while (k->id && strncmp(k->id, id, 8)) k++;
+    if (!k->id)
+        return fail(c, line, off, "Document", "namespace '%.200s': message %.8s is not a supported ISO 20022 message", h, id);
+    int version = (id[13] - '0') * 10 + (id[14] - '0');
+    if (strncmp(id + 9, "001", 3) || version < 1 || version > k->max_version)
+        snprintf(warn, cap, "namespace '%.200s': %.15s is not a known version of %s (variant 001, versions 01 to %02d): parsed by element names",
+                 h, id, k->id, k->max_version);
+    return 0;
+}
+
 int cp_mx_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
     mx_ctx c;
     memset(&c, 0, sizeof c);
@@ -573,11 +670,17 @@ int cp_mx_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
             goto done;
         }
     }
+    char ns_warn[400] = "";
+    const char *ns_used = md.document->ns ? (const char *)md.document->ns->href : NULL;
+    if (md.document != md.msg && check_ns(&c, md.document, ns_warn, sizeof ns_warn, &ns_used) < 0) {
+        rc = -1;
+        goto done;
+    }
     /* type from the namespace: "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"
      * or a bank/scheme variant such as ".../pain.001.001.03.ch.02.xsd". */
     char type_buf[96];
-    if (md.document->ns && md.document->ns->href) {
-        const char *h = (const char *)md.document->ns->href;
+    if (ns_used) {
+        const char *h = ns_used;
         const char *x = strrchr(h, ':'), *y = strrchr(h, '/');
         if (y && (!x || y > x)) x = y;
         x = x ? x + 1 : h;
@@ -609,6 +712,8 @@ int cp_mx_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
             free(txs);
         }
     }
+    for (size_t i = n0; rc == 0 && ns_warn[0] && i < out->n; i++)
+        if (!cp_request_add_warning(out->items[i], "Document", node_off(&c, md.document), ns_warn)) rc = nomem(&c);
     if (msgdef) xmlFree(msgdef);
 done:
     if (doc) xmlFreeDoc(doc);

@@ -192,6 +192,54 @@ static void bare_document(void **state) {
     cp_request_list_free(&l);
 }
 
+/* Namespace of the Document (docs/robustness.md: "urn:example:wrong" or none
+ * was parsed by element names with the type "wrong"): not an ISO 20022 message
+ * namespace, or an unknown message -> error naming it; a known message in an
+ * unknown version -> parsed with a parse warning (REVIEW). */
+static void document_namespace(void **state) {
+    (void)state;
+    static const char body[] = "><FIToFICstmrCdtTrf><GrpHdr><MsgId>M1</MsgId></GrpHdr>"
+                               "<CdtTrfTxInf><Cdtr><Nm>X</Nm></Cdtr></CdtTrfTxInf></FIToFICstmrCdtTrf></Document>";
+    char doc[512];
+    cp_error err;
+    const char *bad[] = {"", " xmlns=\"urn:example:wrong\"", " xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008\"",
+                         " xmlns=\"urn:iso:std:iso:20022:tech:xsd:zzzz.999.001.01\"",
+                         " xmlns=\"http://example.com/pacs.008.001.08\""};
+    const char *want[] = {"Document without a namespace", "namespace 'urn:example:wrong' is not an ISO 20022",
+                          "is not an ISO 20022 message namespace", "message zzzz.999 is not a supported",
+                          "is not an ISO 20022 message namespace"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(doc, sizeof doc, "<Document%s%s", bad[i], body);
+        memset(&err, 0, sizeof err);
+        assert_int_equal(parse_str(doc, &err, NULL), -1);
+        assert_string_equal(err.field, "Document");
+        assert_int_equal(err.offset, 0);
+        if (!strstr(err.message, want[i])) fail_msg("%zu: %s", i, err.message);
+    }
+    cp_request_list l;
+    cp_request_list_init(&l);
+    /* known versions: no warning; a scheme's restricted schema (Swiss) too */
+    const char *ok[] = {"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08", "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.12",
+                        "http://www.six-interbank-clearing.com/de/pacs.008.001.08.ch.02.xsd"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(doc, sizeof doc, "<Document xmlns=\"%s\"%s", ok[i], body);
+        assert_int_equal(cp_mx_parse(doc, strlen(doc), NULL, &l, &err), 0);
+        assert_int_equal(l.items[l.n - 1]->n_warnings, 0);
+    }
+    /* a version above the highest known, and another variant: warning */
+    const char *warn[] = {"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.99", "urn:iso:std:iso:20022:tech:xsd:pacs.008.002.08"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(doc, sizeof doc, "<Document xmlns=\"%s\"%s", warn[i], body);
+        assert_int_equal(cp_mx_parse(doc, strlen(doc), NULL, &l, &err), 0);
+        const cp_request *r = l.items[l.n - 1];
+        assert_int_equal(r->n_warnings, 1);
+        assert_string_equal(r->warnings[0].field, "Document");
+        assert_non_null(strstr(r->warnings[0].message, "is not a known version of pacs.008"));
+        assert_string_equal(r->type, warn[i] + 31);
+    }
+    cp_request_list_free(&l);
+}
+
 static void broken_xml(void **state) {
     (void)state;
     cp_error err;
@@ -242,7 +290,7 @@ static void deep_nesting_rejected(void **state) {
     (void)state;
     char buf[4096];
     size_t k = 0;
-    k += (size_t)snprintf(buf + k, sizeof buf - k, "<Document><M>");
+    k += (size_t)snprintf(buf + k, sizeof buf - k, "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\"><M>");
     for (int i = 0; i < 100; i++) k += (size_t)snprintf(buf + k, sizeof buf - k, "<a>");
     for (int i = 0; i < 100; i++) k += (size_t)snprintf(buf + k, sizeof buf - k, "</a>");
     snprintf(buf + k, sizeof buf - k, "</M></Document>");
@@ -259,6 +307,7 @@ int main(void) {
         cmocka_unit_test(pain001_several_transactions),
         cmocka_unit_test(pain001_russia_agent),
         cmocka_unit_test(bare_document),
+        cmocka_unit_test(document_namespace),
         cmocka_unit_test(broken_xml),
         cmocka_unit_test(no_entities_no_network),
         cmocka_unit_test(oversized_and_empty),
