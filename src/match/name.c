@@ -717,12 +717,13 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
      * same words throughout (a list name made only of common words, exactly) */
     if (strong_aligned == 0 && !(all_exact && Uq + Uq_legal + Nq == 0 && Uc + Uc_legal + Nc == 0))
         y->pen_weak_only = 0.5;
-    size_t c_nonlegal = 0;
-    for (size_t j = 0; j < nc; j++) c_nonlegal += !(c->flags[j] & CP_TOK_LEGAL);
-    /* a list name that is one word of the query: one token ("EMMA LLC" vs
-     * Emma Lloyd), or all its words aligned with one query word written
-     * together ("Su Bin" vs 수빈 이 = subin + a family name) */
-    int one_word = c_nonlegal == 1;
+    size_t c_nonweak = 0;
+    for (size_t j = 0; j < nc; j++) c_nonweak += !(c->flags[j] & CP_TOK_WEAK);
+    /* a list name that is one word of the query: one strong token ("EMMA
+     * LLC" vs Emma Lloyd, "AL-HASAN" vs Ziya Al Husayn), or all its words
+     * aligned with one query word written together ("Su Bin" vs 수빈 이 =
+     * subin + a family name) */
+    int one_word = c_nonweak == 1;
     if (!one_word && y->n_pairs >= 1) {
         one_word = 1;
         for (size_t k = 0; k < y->n_pairs; k++)
