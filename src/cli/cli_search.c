@@ -77,6 +77,10 @@ static int parse_opts(int argc, char **argv, opts *o) {
                 fprintf(stderr, "chokepoint search: option %s needs a value\n", a);
                 return 64;
             }
+            if (!*v) { /* `--country ''` or `--id ''` would silently mean "none" */
+                fprintf(stderr, "chokepoint search: option %s needs a non-empty value\n", a);
+                return 64;
+            }
             i++;
             if (strcmp(a, "--list") == 0) {
                 if (o->n_lists == MAX_LIST_OPTS) {

@@ -19,7 +19,7 @@ typedef struct mt_field {
 /* A repaired defect (docs/formats/mt.md "Recovered defects"); copied into
  * every request of the message as a cp_parse_warning. */
 typedef struct mt_warn {
-    const char *field;    /* static string: "block 1", "block 4" */
+    const char *field;    /* static string ("block 1", "block 4") or a tag in mt_msg.f (alive until build) */
     size_t off;           /* byte offset in the message */
     char msg[200];
 } mt_warn;
@@ -774,6 +774,53 @@ static int build(mt_msg *m, cp_request_list *out) {
     return 0;
 }
 
+/* Offset of the first byte of d[0..n) that does not start or continue a valid
+ * UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points above
+ * U+10FFFF), or n when all is valid. */
+static size_t utf8_bad(const char *d, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = (unsigned char)d[i];
+        size_t k;
+        unsigned cp;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF) k = 1, cp = b & 0x1Fu;
+        else if (b >= 0xE0 && b <= 0xEF) k = 2, cp = b & 0x0Fu;
+        else if (b >= 0xF0 && b <= 0xF4) k = 3, cp = b & 0x07u;
+        else return i;
+        if (n - i <= k) return i;
+        for (size_t j = 1; j <= k; j++) {
+            unsigned char t = (unsigned char)d[i + j];
+            if ((t & 0xC0u) != 0x80u) return i;
+            cp = (cp << 6) | (t & 0x3Fu);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+/* Invalid UTF-8 in a field value: the bytes would be dropped when names are
+ * normalized, so "MAD\xFFURO" would be screened as "MADURO"... or a name
+ * split apart without anyone knowing. SWIFT FIN text is the X character set
+ * (ASCII); UTF-8 beyond it is read as given, anything else is recorded as a
+ * parse warning (field tag, offset of the first bad byte), so the rule
+ * malformed_message makes the message REVIEW. One warning per message. */
+static int check_utf8(mt_msg *m) {
+    for (size_t i = 0; i < m->nf; i++) {
+        const mt_field *f = &m->f[i];
+        size_t b = utf8_bad(m->d + f->voff, f->vlen);
+        if (b < f->vlen)
+            return warn(m, f->voff + b, f->tag, "invalid UTF-8 (byte 0x%02x) in field %s: screened without the invalid bytes",
+                        (unsigned char)m->d[f->voff + b], f->tag);
+    }
+    return 0;
+}
+
 /* 1 if the value of f is only spaces, tabs and line breaks. */
 static int field_blank(const mt_msg *m, const mt_field *f) {
     for (size_t i = 0; i < f->vlen; i++)
@@ -898,6 +945,7 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
         if (pos < len) rc = fail(&m, pos, "block 1", "a second message follows; split the input with cp_msg_next");
     }
     if (rc == 0) rc = validate(&m);
+    if (rc == 0) rc = check_utf8(&m);
     if (rc == 0) rc = build(&m, out);
     if (rc == 0) rc = require_parties(&m, out, n0);
     free(m.f);

@@ -36,6 +36,12 @@ out=$("$CHOKEPOINT" compare A C) || fail "compare A C: exit $?"
 # ---- search
 "$CHOKEPOINT" search --dob 2024-02-30 Maduro >/dev/null 2>"$tmp/err" && fail "--dob 2024-02-30 accepted"
 grep -q "bad --dob" "$tmp/err" || fail "--dob message: $(cat "$tmp/err")"
+# empty --country / --id: were taken as "not given"
+for opt in --country --id --list; do
+  "$CHOKEPOINT" search $opt '' Maduro >/dev/null 2>"$tmp/err"
+  [ $? -eq 64 ] || fail "search $opt '': want exit 64"
+  grep -q -- "option $opt needs a non-empty value" "$tmp/err" || fail "$opt '': $(cat "$tmp/err")"
+done
 # ---- screen
 # NUL before a listed name in MT and CSV: was PASS (name cut at the NUL)
 printf '{1:F01COBADEFFAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:PAY-1\n:23B:CRED\n:32A:240503EUR1,00\n:50K:/DE20700500000001234567\nA\n:59:/AT611904300234573201\nX\0NICOLAS MADURO MOROS\n:71A:SHA\n-}' >"$tmp/nul.fin"
@@ -46,6 +52,23 @@ for f in nul.fin nul.csv; do
   [ $rc -eq 3 ] || fail "screen $f: want exit 3, got $rc: $(cat "$tmp/out" "$tmp/err")"
   grep -q "NUL byte" "$tmp/out" "$tmp/err" || fail "screen $f: no NUL error: $(cat "$tmp/out" "$tmp/err")"
 done
+
+# MT103 with an empty :59: (was PASS without a beneficiary); JSON without parties
+printf '{1:F01COBADEFFAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:PAY-1\n:23B:CRED\n:32A:240503EUR1,00\n:50K:/DE20700500000001234567\nA\n:59:\n:71A:SHA\n-}' >"$tmp/empty59.fin"
+printf '[{"id":"A"}]' >"$tmp/noparty.json"
+printf '{4:\n:20:PAY-1\n:59:/AT61\nNICOLAS MADURO MOROS\n-}' >"$tmp/b4only.fin"
+for f in empty59.fin:"mandatory field 59 (beneficiary customer) is empty" noparty.json:"no party" \
+         b4only.fin:"application header (block 2) are missing"; do
+  "$CHOKEPOINT" screen --no-lists "$tmp/${f%%:*}" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 3 ] || fail "screen ${f%%:*}: want exit 3, got $rc: $(cat "$tmp/out" "$tmp/err")"
+  grep -q "${f#*:}" "$tmp/out" "$tmp/err" || fail "screen ${f%%:*}: $(cat "$tmp/out" "$tmp/err")"
+done
+# invalid UTF-8 inside an MT name: REVIEW (malformed_message), not silently dropped
+printf '{1:F01COBADEFFAXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:PAY-1\n:23B:CRED\n:32A:240503EUR1,00\n:50K:/DE20700500000001234567\nA\n:59:/AT611904300234573201\nNICOLAS MAD\377URO MOROS\n:71A:SHA\n-}' >"$tmp/utf8.fin"
+"$CHOKEPOINT" screen --no-lists "$tmp/utf8.fin" >"$tmp/out" 2>"$tmp/err"
+grep -q '"decision":"REVIEW"' "$tmp/out" || fail "invalid UTF-8 in :59: not REVIEW: $(cat "$tmp/out" "$tmp/err")"
+grep -q 'invalid UTF-8 (byte 0xff) in field 59' "$tmp/out" || fail "invalid UTF-8 warning: $(cat "$tmp/out")"
 
 for f in "$tmp"/err; do sanitizer "$f" && fail "sanitizer report: $(cat "$f")"; done
 echo ok
