@@ -139,6 +139,21 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
     /* 3. legal forms -> canonical class, flagged; 4. titles dropped (persons) */
     b.n = 0;
     size_t n_titles = 0;
+    /* title positions: the start of the name or, in "SURNAME, Given" form,
+     * the first word after the comma ("ASHRAF, Haji Muhammad"); it moves
+     * past a title dropped there */
+    size_t lead = 0, after_comma = (size_t)-1;
+    if (person && name) {
+        const char *comma = memchr(name, ',', len);
+        if (comma && comma > name) {
+            cp_words pre;
+            if (cp_text_words(n->tn, name, (size_t)(comma - name), CP_NAME_MAX_BYTES, &pre, err) != 0) return -1;
+            if (pre.n > 0 && pre.n < a.n) {
+                after_comma = pre.n;
+                lead = (size_t)-1; /* the family name comes first: "KING, Sara" */
+            }
+        }
+    }
     for (size_t i = 0; i < a.n;) {
         const char *canon = NULL;
         size_t L = cp_text_tables_match(n->tt, CP_TT_LEGAL, a.w, a.len, a.n, i, &canon);
@@ -177,12 +192,15 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
              * ("Putyin elnök"). Elsewhere the word is a name: "Sara King",
              * "Peter Major", "Ahmed Sultan" */
             L = 0;
-            if (i == n_titles) L = cp_text_tables_match(n->tt, CP_TT_TITLE, a.w, a.len, a.n, i, NULL);
+            if (i == lead || i == after_comma)
+                L = cp_text_tables_match(n->tt, CP_TT_TITLE, a.w, a.len, a.n, i, NULL);
             if (!L) {
                 size_t La = cp_text_tables_match(n->tt, CP_TT_TITLE_AFTER, a.w, a.len, a.n, i, NULL);
                 if (La && i + La == a.n) L = La;
             }
             if (L && L < a.n - n_titles) {
+                if (i == lead) lead += L;
+                if (i == after_comma) after_comma += L;
                 n_titles += L;
                 i += L;
                 continue;
@@ -718,9 +736,10 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     if (strong_aligned == 0 && !(all_exact && Uq + Uq_legal + Nq == 0 && Uc + Uc_legal + Nc == 0))
         y->pen_weak_only = 0.5;
     size_t c_nonweak = 0;
-    for (size_t j = 0; j < nc; j++) c_nonweak += !(c->flags[j] & CP_TOK_WEAK);
-    /* a list name that is one word of the query: one strong token ("EMMA
-     * LLC" vs Emma Lloyd, "AL-HASAN" vs Ziya Al Husayn), or all its words
+    for (size_t j = 0; j < nc; j++) c_nonweak += !(c->flags[j] & (CP_TOK_LEGAL | CP_TOK_PARTICLE));
+    /* a list name that is one word of the query: one token besides legal
+     * forms and particles ("EMMA LLC" vs Emma Lloyd, "AL-HASAN" vs Ziya Al
+     * Husayn; a generic word counts: "VTB BANK"), or all its words
      * aligned with one query word written together ("Su Bin" vs 수빈 이 =
      * subin + a family name) */
     int one_word = c_nonweak == 1;
