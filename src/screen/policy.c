@@ -12,12 +12,14 @@
 static const char *const rule_names[CP_RULE__COUNT] = {
     "party_eo14024",      "party_listed",         "chpl_russia",    "chpl_transshipment",
     "sanctioned_jurisdiction", "russia_route",    "lc_consigned_to_issuing_bank",
-    "forwarder_consignee", "third_country_payer", "invalid_iban", "malformed_message"};
+    "forwarder_consignee", "third_country_payer", "invalid_iban", "malformed_message",
+    "identifier_blocking_list"};
 
 /* Default action and weight of each rule (the shipped policy repeats them). */
 static const cp_decision rule_action[CP_RULE__COUNT] = {CP_BLOCK,  CP_REVIEW, CP_BLOCK,  CP_REVIEW, CP_BLOCK, CP_REVIEW,
-                                                        CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW};
-static const double rule_weight[CP_RULE__COUNT] = {1.0, 0.9, 1.0, 0.8, 1.0, 0.7, 0.6, 0.6, 0.6, 0.5, 0.5};
+                                                        CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW, CP_REVIEW,
+                                                        CP_BLOCK};
+static const double rule_weight[CP_RULE__COUNT] = {1.0, 0.9, 1.0, 0.8, 1.0, 0.7, 0.6, 0.6, 0.6, 0.5, 0.5, 1.0};
 
 const char *cp_rule_name(cp_rule_id r) { return (unsigned)r < CP_RULE__COUNT ? rule_names[r] : "unknown"; }
 
@@ -42,6 +44,7 @@ void cp_policy_free(cp_policy *p) {
     for (size_t i = 0; i < p->n_lists; i++) free(p->lists[i]);
     for (size_t i = 0; i < p->n_block_programs; i++) free(p->block_programs[i]);
     for (size_t i = 0; i < p->n_forwarder_words; i++) free(p->forwarder_words[i]);
+    for (size_t i = 0; i < p->n_id_block_lists; i++) free(p->id_block_lists[i]);
     free(p);
 }
 
@@ -202,6 +205,11 @@ static int apply(pctx *c, const char *key, const char *v) {
         }
         if (r == CP_RULE_PARTY_EO14024 && !strcmp(key, "programs"))
             return parse_list(c, key, v, p->block_programs, &p->n_block_programs);
+        if (r == CP_RULE_IDENTIFIER_BLOCKING && !strcmp(key, "lists")) {
+            for (size_t i = 0; i < p->n_id_block_lists; i++) free(p->id_block_lists[i]);
+            p->n_id_block_lists = 0;
+            return parse_list(c, key, v, p->id_block_lists, &p->n_id_block_lists);
+        }
         if (r == CP_RULE_FORWARDER_CONSIGNEE && !strcmp(key, "words"))
             return parse_list(c, key, v, p->forwarder_words, &p->n_forwarder_words);
     } else {
@@ -225,6 +233,14 @@ cp_policy *cp_policy_parse(const char *text, size_t len, const char *name, cp_er
     for (size_t i = 0; i < sizeof fw / sizeof fw[0]; i++) p->forwarder_words[p->n_forwarder_words++] = strdup(fw[i]);
     for (size_t i = 0; i < p->n_forwarder_words; i++)
         if (!p->forwarder_words[i]) goto nomem;
+    /* identifier_blocking_list: the lists whose designations are blocking /
+     * asset-freeze orders (31 CFR 501.603 and 501.604 for the SDN list; UN
+     * Security Council and UK OFSI asset freezes). Replaced by a `lists` key. */
+    static const char *const bl[] = {"us-ofac-sdn", "un-sc", "uk-ofsi"};
+    for (size_t i = 0; i < sizeof bl / sizeof bl[0]; i++) {
+        p->id_block_lists[p->n_id_block_lists] = strdup(bl[i]);
+        if (!p->id_block_lists[p->n_id_block_lists++]) goto nomem;
+    }
     int seen_block_programs = 0;
     size_t pos = 0;
     while (pos < len) {

@@ -19,6 +19,7 @@ typedef enum cp_rule_id {
     CP_RULE_THIRD_COUNTRY_PAYER,    /* payer in a country not otherwise in the trade -> REVIEW */
     CP_RULE_INVALID_IBAN,           /* an IBAN with a wrong length or check digits -> REVIEW */
     CP_RULE_MALFORMED_MESSAGE,      /* the parser repaired a damaged message (a parse warning) -> REVIEW */
+    CP_RULE_IDENTIFIER_BLOCKING,    /* BIC/IMO/LEI/passport/INN/OGRN of an entity on a blocking list -> BLOCK */
     CP_RULE__COUNT
 } cp_rule_id;
 
@@ -50,6 +51,8 @@ struct cp_policy {
     int goods_terms;          /* screen free text for goods terms */
     int free_text_names;      /* screen free-text lines as names */
     cp_policy_rule rules[CP_RULE__COUNT];
+    char *id_block_lists[CP_POLICY_MAX_ITEMS];   /* for identifier_blocking_list: blocking list ids */
+    size_t n_id_block_lists;
     char *forwarder_words[CP_POLICY_MAX_ITEMS];  /* words naming a forwarder / logistics firm */
     size_t n_forwarder_words;
     char file[256];

@@ -17,9 +17,11 @@
 /* ------------------------------------------------------------ screener */
 
 typedef struct id_entry {
-    char key[12];             /* BIC8 (upper case) or IMO 7 digits */
+    char key[24];             /* BIC8 (upper case), IMO 7 digits, or an LEI / passport / INN / OGRN (letters and
+                                 digits, upper case) */
     const cp_entity *ent;
     const char *list;
+    const cp_fact *fact;      /* the identifier as listed (type, detail label) */
 } id_entry;
 
 struct cp_screener {
@@ -32,6 +34,8 @@ struct cp_screener {
     size_t n_bics;
     id_entry *imos;
     size_t n_imos;
+    id_entry *others;         /* LEI, passport, national id, tax id (INN), registration (OGRN) */
+    size_t n_others;
     const char *lists[CP_POLICY_MAX_ITEMS];   /* policy scope restricted to loaded lists */
     size_t n_lists;
     int scope_empty;          /* the policy scope names no loaded list: no party screening */
@@ -43,7 +47,8 @@ static int id_cmp(const void *a, const void *b) {
     return strcmp(((const id_entry *)a)->key, ((const id_entry *)b)->key);
 }
 
-static int push_id(id_entry **arr, size_t *n, size_t *cap, const char *key, const cp_entity *ent, const char *list) {
+static int push_id(id_entry **arr, size_t *n, size_t *cap, const char *key, const cp_entity *ent, const char *list,
+                   const cp_fact *fact) {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;
         id_entry *na = realloc(*arr, nc * sizeof *na);
@@ -55,7 +60,81 @@ static int push_id(id_entry **arr, size_t *n, size_t *cap, const char *key, cons
     snprintf(e->key, sizeof e->key, "%s", key);
     e->ent = ent;
     e->list = list;
+    e->fact = fact;
     return 0;
+}
+
+/* An identifier as a key: its letters and digits, upper case (ASCII), at
+ * most 23. Returns the key's length, 0 when the value is longer (never a
+ * truncated key: two long numbers must not collide). */
+static size_t id_norm(const char *v, char key[24]) {
+    size_t n = 0;
+    for (const char *p = v; *p; p++) {
+        if (!isalnum((unsigned char)*p)) continue;
+        if (n == 23) return key[0] = 0, 0;
+        key[n++] = (char)toupper((unsigned char)*p);
+    }
+    key[n] = 0;
+    return n;
+}
+
+static int all_digits(const char *k, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)k[i])) return 0;
+    return 1;
+}
+
+/* Check digits of identifiers that have one. `key` is id_norm'ed; `fact` the
+ * listed identifier (its type, and its label in detail: "INN", "OGRN").
+ * Returns 1 valid or no check digit defined, 0 invalid.
+ *  - LEI: ISO 17442, 20 characters, ISO 7064 MOD 97-10 (letters A=10..Z=35) == 1.
+ *  - INN (Russian taxpayer number): 10 digits (organization: weights
+ *    2,4,10,3,5,9,4,6,8 mod 11 mod 10) or 12 (person: two check digits),
+ *    Federal Tax Service order; the weights as published by the FNS.
+ *  - OGRN 13 digits: first 12 mod 11, mod 10 = last; OGRNIP 15 digits: first
+ *    14 mod 13, mod 10 = last (Russian Government Decree No. 438 of 2002-06-19). */
+int cp_screen_id_check(const char *key, const cp_fact *fact) {
+    size_t n = strlen(key);
+    const char *label = fact->detail ? fact->detail : "";
+    /* OFAC labels: "Tax ID No. (Russia)" is an INN, "Registration Number (Russia)" an OGRN */
+    int ru = strstr(label, "Russia") != NULL;
+    int inn = strstr(label, "INN") || (fact->type == CP_FACT_TAX_ID && ru);
+    int ogrn = strstr(label, "OGRN") || (fact->type == CP_FACT_REGISTRATION && ru);
+    if (fact->type == CP_FACT_LEI) {
+        if (n != 20) return 0;
+        unsigned rem = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned v = isdigit((unsigned char)key[i]) ? (unsigned)(key[i] - '0') : (unsigned)(key[i] - 'A' + 10);
+            rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+        }
+        return rem == 1;
+    }
+    if (inn && all_digits(key, n) && (n == 10 || n == 12)) {
+        static const int w10[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+        static const int w11[] = {7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+        static const int w12[] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+        int d[12];
+        for (size_t i = 0; i < n; i++) d[i] = key[i] - '0';
+        int sum = 0;
+        if (n == 10) {
+            for (int i = 0; i < 9; i++) sum += w10[i] * d[i];
+            return sum % 11 % 10 == d[9];
+        }
+        for (int i = 0; i < 10; i++) sum += w11[i] * d[i];
+        if (sum % 11 % 10 != d[10]) return 0;
+        sum = 0;
+        for (int i = 0; i < 11; i++) sum += w12[i] * d[i];
+        return sum % 11 % 10 == d[11];
+    }
+    if (inn && all_digits(key, n)) return 0;   /* an INN has 10 or 12 digits */
+    if (ogrn && all_digits(key, n) && (n == 13 || n == 15)) {
+        unsigned long long v = 0;
+        for (size_t i = 0; i + 1 < n; i++) v = v * 10 + (unsigned long long)(key[i] - '0');
+        unsigned long long m = n == 13 ? 11 : 13;
+        return (int)(v % m % 10) == key[n - 1] - '0';
+    }
+    if (ogrn && all_digits(key, n)) return 0;
+    return 1;
 }
 
 static int in_scope(const cp_screener *s, const char *list) {
@@ -65,9 +144,10 @@ static int in_scope(const cp_screener *s, const char *list) {
     return 0;
 }
 
-/* Index the SWIFT/BIC and IMO identifiers of every list entity in scope. */
+/* Index the SWIFT/BIC, IMO, LEI, passport, national id, tax id and
+ * registration numbers of every list entity in scope. */
 static int build_id_index(cp_screener *s) {
-    size_t cap_b = 0, cap_i = 0;
+    size_t cap_b = 0, cap_i = 0, cap_o = 0;
     const cp_engine *e = s->engine;
     for (size_t li = 0; li < e->n_lists; li++) {
         const cp_list *l = e->lists[li];
@@ -78,6 +158,13 @@ static int build_id_index(cp_screener *s) {
             const cp_entity *ent = cp_list_entity(l, k);
             for (uint32_t f = 0; f < ent->n_facts; f++) {
                 const cp_fact *fa = &ent->facts[f];
+                if (fa->type == CP_FACT_LEI || fa->type == CP_FACT_PASSPORT || fa->type == CP_FACT_NATIONAL_ID ||
+                    fa->type == CP_FACT_TAX_ID || fa->type == CP_FACT_REGISTRATION) {
+                    char ok[24];
+                    if (id_norm(fa->value, ok) < 6) continue;   /* too short to be identity evidence */
+                    if (push_id(&s->others, &s->n_others, &cap_o, ok, ent, lid, fa) < 0) return -1;
+                    continue;
+                }
                 if (fa->type != CP_FACT_BIC && fa->type != CP_FACT_IMO) continue;
                 char key[16];
                 size_t kn = 0;
@@ -89,16 +176,17 @@ static int build_id_index(cp_screener *s) {
                 if (fa->type == CP_FACT_BIC) {
                     if (kn != 8 && kn != 11) continue;
                     key[8] = 0;   /* index by BIC8: institution + country + location */
-                    if (push_id(&s->bics, &s->n_bics, &cap_b, key, ent, lid) < 0) return -1;
+                    if (push_id(&s->bics, &s->n_bics, &cap_b, key, ent, lid, fa) < 0) return -1;
                 } else {
                     if (kn != 7) continue;
-                    if (push_id(&s->imos, &s->n_imos, &cap_i, key, ent, lid) < 0) return -1;
+                    if (push_id(&s->imos, &s->n_imos, &cap_i, key, ent, lid, fa) < 0) return -1;
                 }
             }
         }
     }
     if (s->n_bics) qsort(s->bics, s->n_bics, sizeof *s->bics, id_cmp);
     if (s->n_imos) qsort(s->imos, s->n_imos, sizeof *s->imos, id_cmp);
+    if (s->n_others) qsort(s->others, s->n_others, sizeof *s->others, id_cmp);
     return 0;
 }
 
@@ -171,6 +259,7 @@ void cp_screener_free(cp_screener *s) {
     cp_geo_free(s->geo);
     free(s->bics);
     free(s->imos);
+    free(s->others);
     cp_ftext_free(&s->ft);
     free(s);
 }
@@ -436,7 +525,7 @@ static int search_name(sctx *c, const char *field, const char *name, cp_schema s
         h->reason = afmt(c, "%s '%s' matches %s name '%s' of %s (%s) [%s]%s%s%s", what, name,
                          cp_name_kind_name(r->matched_name_kind), r->matched_name ? r->matched_name : "",
                          r->entity_id, r->name ? r->name : "", progs[0] ? progs : "no program",
-                         rule == CP_RULE_PARTY_EO14024 ? "; blocking program " : "",
+                         rule == CP_RULE_PARTY_EO14024 ? "; E.O. 14024 program " : "",
                          rule == CP_RULE_PARTY_EO14024 ? prog : "",
                          r->n_explanation ? "" : "");
     }
@@ -494,6 +583,19 @@ static void search_windows(sctx *c, const char *field, const char *s, size_t len
     }
 }
 
+static int on_blocking_list(const cp_policy *p, const char *list) {
+    for (size_t i = 0; i < p->n_id_block_lists; i++)
+        if (!strcmp(p->id_block_lists[i], list)) return 1;
+    return 0;
+}
+
+/* Identifier hits: `key` (BIC8, IMO, or an id_norm'ed LEI/passport/INN/OGRN)
+ * against the sorted index `arr`. Rule: party_eo14024 when the entity is on a
+ * blocking program; else identifier_blocking_list when its list is one of the
+ * policy's blocking lists (an identifier is identity evidence, not a name
+ * resemblance: 31 CFR 501.603 / 501.604 block or reject); else party_listed.
+ * Score 1.0 (exact identifier). An identifier whose check digit fails for the
+ * listed type (LEI, INN, OGRN) is not matched. */
 static void id_hits(sctx *c, const id_entry *arr, size_t n, const char *key, const char *field, const char *value,
                     long offset, const char *what) {
     size_t i = id_find(arr, n, key);
@@ -501,6 +603,7 @@ static void id_hits(sctx *c, const id_entry *arr, size_t n, const char *key, con
     const cp_policy *p = c->p;
     for (; i < n && !strcmp(arr[i].key, key); i++) {
         const cp_entity *ent = arr[i].ent;
+        if (arr[i].fact && !cp_screen_id_check(key, arr[i].fact)) continue;
         int blocks = 0;
         const char *prog = NULL;
         for (uint32_t k = 0; k < ent->n_programs && !blocks; k++)
@@ -509,8 +612,10 @@ static void id_hits(sctx *c, const id_entry *arr, size_t n, const char *key, con
                     blocks = 1;
                     prog = ent->programs[k];
                 }
-        cp_rule_id rule = blocks && p->rules[CP_RULE_PARTY_EO14024].enabled ? CP_RULE_PARTY_EO14024
-                                                                             : CP_RULE_PARTY_LISTED;
+        cp_rule_id rule = CP_RULE_PARTY_LISTED;
+        if (blocks && p->rules[CP_RULE_PARTY_EO14024].enabled) rule = CP_RULE_PARTY_EO14024;
+        else if (on_blocking_list(p, arr[i].list) && p->rules[CP_RULE_IDENTIFIER_BLOCKING].enabled)
+            rule = CP_RULE_IDENTIFIER_BLOCKING;
         const cp_policy_rule *pr = &p->rules[rule];
         cp_hit *h = add_hit(c, CP_HIT_PARTY, field, value, 1.0, pr->enabled ? pr->action : CP_PASS, offset);
         if (!h) return;
@@ -518,9 +623,17 @@ static void id_hits(sctx *c, const id_entry *arr, size_t n, const char *key, con
         h->entity_name = ent->n_names ? ent->names[0].text : NULL;
         h->list = arr[i].list;
         h->rule = cp_rule_name(rule);
-        h->reason = afmt(c, "%s %s is an identifier of listed entity %s (%s)%s%s", what, value, ent->id,
-                         h->entity_name ? h->entity_name : "", blocks ? "; blocking program " : "",
-                         blocks ? prog : "");
+        const char *label = arr[i].fact && arr[i].fact->detail && arr[i].fact->type != CP_FACT_BIC &&
+                                    arr[i].fact->type != CP_FACT_IMO
+                                ? arr[i].fact->detail
+                                : NULL;
+        h->reason = afmt(c, "%s %s is an identifier%s%s%s of listed entity %s (%s)%s%s%s", what, value,
+                         label ? " (" : "", label ? label : "", label ? ")" : "", ent->id,
+                         h->entity_name ? h->entity_name : "",
+                         rule == CP_RULE_PARTY_EO14024 ? "; program " : "", rule == CP_RULE_PARTY_EO14024 ? prog : "",
+                         rule == CP_RULE_PARTY_EO14024       ? " (E.O. 14024 blocking: rule party_eo14024)"
+                         : rule == CP_RULE_IDENTIFIER_BLOCKING ? "; identifier match on a blocking list (31 CFR 501.603)"
+                                                               : "");
     }
 }
 
@@ -541,6 +654,13 @@ static void screen_party(sctx *c, const cp_party *pt) {
             id_hits(c, s->bics, s->n_bics, key, field, pt->bic, pt->offset, "BIC");
             add_geo(c, cc, NULL, field, pt->bic, bl, (int)pt->role, side, pt->offset);
         }
+    }
+    /* LEI and other identifiers (passport, INN, OGRN ...) of the party */
+    const char *ids[2] = {pt->lei, pt->other_id};
+    for (int k = 0; k < 2; k++) {
+        char key[24];
+        if (!ids[k] || id_norm(ids[k], key) < 6) continue;
+        id_hits(c, s->others, s->n_others, key, field, ids[k], pt->offset, k ? "identifier" : "LEI");
     }
     /* account: IBAN country and check digits */
     if (pt->account) {

@@ -18,6 +18,14 @@
  * a search error. The request is not modified. Not thread-safe per screener. */
 cp_screen_result *cp_screen_request(cp_screener *s, const cp_request *req, cp_error *err);
 
+/* Check digit of an identifier against the type of the listed identifier
+ * `fact` (LEI: ISO 17442 MOD 97-10; a Russian INN (10 or 12 digits) or OGRN
+ * (13) / OGRNIP (15) when the fact's label says INN / OGRN). `key` is upper
+ * case letters and digits. Returns 1 valid or no check digit defined for the
+ * type, 0 invalid. Pure, thread-safe. */
+struct cp_fact;
+int cp_screen_id_check(const char *key, const struct cp_fact *fact);
+
 /* The screener's reference tables (for tests and tools). */
 const cp_goods *cp_screener_goods(const cp_screener *s);
 const cp_geo *cp_screener_geo(const cp_screener *s);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lists/model.h"
 #include "msg/request.h"
 #include "screen/screen.h"
 
@@ -226,6 +227,32 @@ static void test_policy_switches(void **st) {
 }
 
 /* Parses `text`; expects failure naming `line` and `key`. */
+/* Check digits of listed identifiers (cp_screen_id_check). Values from
+ * data/lists/us-ofac-sdn/sdn.csv.gz, entry 17013 VTB BANK: "Tax ID No.
+ * 7702070139 (Russia); ... Legal Entity Number 253400V1H6ART1UQ0N98 (Russia)";
+ * "Registration Number 1147746803049 (Russia)" (an OGRN). Checked by hand:
+ * INN 7,7,0,2,0,7,0,1,3 x 2,4,10,3,5,9,4,6,8 = 141, 141 mod 11 = 9 = last digit;
+ * OGRN 114774680304 mod 11 = 9 = last digit; LEI as a number mod 97 = 1. */
+static void test_identifier_check_digits(void **st) {
+    (void)st;
+    cp_fact lei = {.type = CP_FACT_LEI, .value = "253400V1H6ART1UQ0N98", .detail = "Legal Entity Number (Russia)"};
+    assert_int_equal(cp_screen_id_check("253400V1H6ART1UQ0N98", &lei), 1);
+    assert_int_equal(cp_screen_id_check("253400V1H6ART1UQ0N99", &lei), 0);
+    assert_int_equal(cp_screen_id_check("253400V1H6ART1UQ0N9", &lei), 0);
+    cp_fact inn = {.type = CP_FACT_TAX_ID, .value = "7702070139", .detail = "Tax ID No. (Russia)"};
+    assert_int_equal(cp_screen_id_check("7702070139", &inn), 1);
+    assert_int_equal(cp_screen_id_check("7702070138", &inn), 0);
+    cp_fact ogrn = {.type = CP_FACT_REGISTRATION, .value = "1147746803049", .detail = "Registration Number (Russia)"};
+    assert_int_equal(cp_screen_id_check("1147746803049", &ogrn), 1);
+    assert_int_equal(cp_screen_id_check("1147746803048", &ogrn), 0);
+    /* a passport has no check digit defined here: exact match only */
+    cp_fact pp = {.type = CP_FACT_PASSPORT, .value = "AB123456", .detail = "Passport"};
+    assert_int_equal(cp_screen_id_check("AB123456", &pp), 1);
+    /* a tax id of another country: no INN check */
+    cp_fact tin = {.type = CP_FACT_TAX_ID, .value = "1234567890", .detail = "Tax ID No. (Panama)"};
+    assert_int_equal(cp_screen_id_check("1234567890", &tin), 1);
+}
+
 static void bad_policy(const char *text, long line, const char *key) {
     cp_error err = {0};
     cp_policy *p = cp_policy_parse(text, strlen(text), "bad.policy", &err);
@@ -266,7 +293,7 @@ int main(void) {
         cmocka_unit_test(test_transshipment),     cmocka_unit_test(test_sanctioned_jurisdiction),
         cmocka_unit_test(test_lc_rules),          cmocka_unit_test(test_third_country_payer),
         cmocka_unit_test(test_invalid_iban),      cmocka_unit_test(test_policy_switches),
-        cmocka_unit_test(test_policy_errors),
+        cmocka_unit_test(test_policy_errors),     cmocka_unit_test(test_identifier_check_digits),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }
