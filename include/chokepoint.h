@@ -282,6 +282,7 @@ typedef struct cp_screen_result {
     size_t n_hits;
     const char *policy;       /* cp_policy_version */
     const char *refdata;      /* goods+geo tables version (sha256 prefixes) */
+    const char *screened;     /* what was screened, for the analyst: "3 parties (50K, 59, 57A), 1 text (70)" */
 } cp_screen_result;
 
 CP_API void cp_screen_result_free(cp_screen_result *r);

@@ -61,20 +61,64 @@ static void print_error_json(const char *file, const char *msg_id, const cp_erro
     printf("\"}}\n");
 }
 
-static void print_text(const cp_screen_result *r, const char *file, size_t idx) {
+static const char *action_label(cp_decision d) { return d == CP_PASS ? "INFO" : cp_decision_name(d); }
+
+static int same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* The number after "list:" in an entity id ("us-csl:17013" -> "17013"). */
+static const char *entity_num(const char *id) {
+    const char *c = id ? strchr(id, ':') : NULL;
+    return c ? c + 1 : id;
+}
+
+/* Hit i repeats an earlier one (same action, kind, field, value, rule, entity
+ * number and name: the same designation published on several lists, e.g. the
+ * SDN entry and its copies in the CSL and non-SDN lists). */
+static int repeats_earlier(const cp_screen_result *r, size_t i) {
+    const cp_hit *h = &r->hits[i];
+    if (!h->entity_id) return 0;
+    for (size_t k = 0; k < i; k++) {
+        const cp_hit *g = &r->hits[k];
+        if (g->entity_id && g->action == h->action && g->kind == h->kind && same_str(g->field, h->field) &&
+            same_str(g->value, h->value) && same_str(g->rule, h->rule) &&
+            same_str(entity_num(g->entity_id), entity_num(h->entity_id)) && same_str(g->entity_name, h->entity_name))
+            return 1;
+    }
+    return 0;
+}
+
+static void print_text(const cp_screen_result *r, const cp_engine *eng, const char *file, size_t idx) {
     printf("%s #%zu  %s %s  id %s\n", file, idx, r->format ? r->format : "?", r->type ? r->type : "?",
            r->message_id ? r->message_id : "-");
     printf("  DECISION: %s  (score %.2f)\n", cp_decision_name(r->decision), r->score);
     for (size_t i = 0; i < r->n_hits; i++) {
         const cp_hit *h = &r->hits[i];
-        printf("  - %-6s %-7s field %s: '%s'", cp_decision_name(h->action), cp_hit_kind_name(h->kind),
+        if (repeats_earlier(r, i)) continue;
+        printf("  - %-6s %-7s field %s: '%s'", action_label(h->action), cp_hit_kind_name(h->kind),
                h->field ? h->field : "-", h->value ? h->value : "");
         if (h->entity_id) printf(" -> %s (%s)", h->entity_id, h->entity_name ? h->entity_name : "");
-        if (h->list) printf(" list %s", h->list);
+        if (h->list) {
+            printf(" list %s", h->list);
+            for (size_t k = i + 1; h->entity_id && k < r->n_hits; k++) {
+                const cp_hit *g = &r->hits[k];
+                if (g->list && strcmp(g->list, h->list) && repeats_earlier(r, k) && g->action == h->action &&
+                    same_str(g->field, h->field) && same_str(g->value, h->value) && same_str(g->rule, h->rule) &&
+                    same_str(entity_num(g->entity_id), entity_num(h->entity_id)))
+                    printf(", %s", g->list);
+            }
+        }
         if (h->rule) printf(" rule %s", h->rule);
         printf(" score %.2f\n      %s\n", h->score, h->reason ? h->reason : "");
     }
-    printf("  policy: %s; reference data: %s\n\n", r->policy, r->refdata);
+    if (r->screened) printf("  screened: %s\n", r->screened);
+    size_t nl = eng ? cp_engine_list_count(eng) : 0;
+    printf("  lists:");
+    if (!nl) printf(" none loaded");
+    for (size_t i = 0; i < nl; i++) {
+        const cp_list_info *li = cp_engine_list_info(eng, i);
+        if (li) printf(" %s %s%s", li->id, li->version ? li->version : "?", i + 1 < nl ? ";" : "");
+    }
+    printf("\n  policy: %s; reference data: %s\n\n", r->policy, r->refdata);
 }
 
 int cp_cli_screen(int argc, char **argv) {
@@ -186,9 +230,10 @@ int cp_cli_screen(int argc, char **argv) {
             if (cp_screen_message(s, b.data + sp.offset, sp.len, cp_msg_format_name(sp.format), shown, &batch,
                                   &err) < 0) {
                 if (o.text) {
+                    /* one file name (the error's), one offset (in the file) */
                     if (err.offset >= 0) err.offset += (long)sp.offset;
-                    printf("%s: message at byte %zu: ERROR: %s\n\n", shown, sp.offset,
-                           cp_error_format(&err, eb, sizeof eb));
+                    else if (!err.line) err.offset = (long)sp.offset;
+                    printf("ERROR: %s\n\n", cp_error_format(&err, eb, sizeof eb));
                 } else {
                     print_error_json(shown, NULL, &err, (long)sp.offset);
                 }
@@ -199,7 +244,7 @@ int cp_cli_screen(int argc, char **argv) {
                 const cp_screen_result *r = batch.items[k];
                 idx++;
                 if (o.text) {
-                    print_text(r, shown, idx);
+                    print_text(r, eng, shown, idx);
                 } else {
                     char *j = cp_screen_result_to_json(r, eng);
                     if (j) {

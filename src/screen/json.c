@@ -110,7 +110,8 @@ char *cp_screen_result_to_json(const cp_screen_result *r, const cp_engine *e) {
         key(&b, "score", 1);
         num(&b, h->score);
         key(&b, "action", 1);
-        str(&b, cp_decision_name(h->action));
+        /* evidence that decides nothing on its own: "info" (never "PASS", which reads as a clearance) */
+        str(&b, h->action == CP_PASS ? "info" : cp_decision_name(h->action));
         key(&b, "reason", 1);
         str(&b, h->reason);
         if (h->offset >= 0) {
@@ -141,6 +142,10 @@ char *cp_screen_result_to_json(const cp_screen_result *r, const cp_engine *e) {
     str(&b, r->policy);
     key(&b, "refdata", 1);
     str(&b, r->refdata);
+    if (r->screened) {
+        key(&b, "screened", 1);
+        str(&b, r->screened);
+    }
     puts_(&b, "}");
     if (b.oom) {
         free(b.p);

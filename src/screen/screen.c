@@ -1043,7 +1043,7 @@ static void run_rules(sctx *c) {
         const cp_parse_warning *w = &rq->warnings[i];
         rule_hit(c, CP_RULE_MALFORMED_MESSAGE, w->field, w->message, w->offset,
                  afmt(c, "damaged message repaired before screening: %s at byte %ld: %s; check the original with the "
-                      "sender [SWIFT FIN message structure; issue #4]",
+                      "sender [SWIFT FIN message structure]",
                       w->field ? w->field : "message", w->offset, w->message ? w->message : ""));
     }
     /* controlled goods */
@@ -1112,7 +1112,7 @@ static void run_rules(sctx *c) {
             if (to_bank) {
                 rule_hit(c, CP_RULE_LC_ISSUING_BANK, cn->field, cn->text, cn->offset,
                          afmt(c, "transport documents consigned to the issuing bank ('%s'): the real consignee is not "
-                              "named [trade-finance red flag, issue #4]",
+                              "named [trade-finance red flag; Wolfsberg Trade Finance Principles]",
                               cn->text));
                 break;
             }
@@ -1186,6 +1186,35 @@ static void run_rules(sctx *c) {
     }
 }
 
+/* "N parties (fields), M texts (fields), K places (fields)": what the
+ * screening looked at, so that a PASS says what it covers. Arena string;
+ * NULL on OOM. */
+static const char *screened_summary(sctx *c) {
+    const cp_request *rq = c->req;
+    char buf[1024];
+    size_t o = 0;
+    const struct {
+        size_t n;
+        const char *one, *many;
+    } part[3] = {{rq->n_parties, "party", "parties"}, {rq->n_texts, "text", "texts"}, {rq->n_places, "place", "places"}};
+    for (int k = 0; k < 3; k++) {
+        if (o >= sizeof buf - 1) break;
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%zu %s%s", k ? ", " : "", part[k].n,
+                              part[k].n == 1 ? part[k].one : part[k].many, part[k].n ? " (" : "");
+        if (!part[k].n) continue;
+        for (size_t i = 0; i < part[k].n && o < sizeof buf - 1; i++) {
+            const char *f = k == 0   ? (rq->parties[i].field ? rq->parties[i].field
+                                                             : cp_party_role_name(rq->parties[i].role))
+                            : k == 1 ? rq->texts[i].field
+                                     : rq->places[i].field;
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", f ? f : "-");
+        }
+        if (o < sizeof buf - 1) o += (size_t)snprintf(buf + o, sizeof buf - o, ")");
+    }
+    if (o >= sizeof buf) o = sizeof buf - 1;
+    return adup(c, buf, o);
+}
+
 static void decide(result_full *r) {
     cp_decision d = CP_PASS;
     double score = 0;
@@ -1253,6 +1282,7 @@ cp_screen_result *cp_screen_request(cp_screener *s, const cp_request *req, cp_er
         return NULL;
     }
     decide(r);
+    r->pub.screened = screened_summary(c);
     free(c);
     return &r->pub;
 }

@@ -82,7 +82,7 @@ export async function renderDetail(root, { match, ctx, isCurrent }) {
   if (!isCurrent()) return;
   const r = a.result ?? {};
   const hits = r.hits ?? [];
-  const mine = (x) => (a.entity_id ? x.entity_id === a.entity_id && x.value === a.party : x.kind !== 'party' && x.action !== 'PASS');
+  const mine = (x) => (a.entity_id ? x.entity_id === a.entity_id && x.value === a.party : x.kind !== 'party' && x.action !== 'PASS' && x.action !== 'info');
   const matched = hits.filter(mine);
   const status = h('p', { id: 'alert-state', class: `state state-${a.status}`, role: 'status' }, stateText(a, ctx.me));
   root.replaceChildren(
