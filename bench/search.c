@@ -9,7 +9,11 @@
  * Reports: index build time, bytes per indexed name, search p50/p90/p99/max
  * latency per query (monotonic clock), searches per second.
  *
- * usage: bench/search [--data DIR] [--queries N] [--shared DIR]
+ * usage: bench/search [--data DIR] [--queries N] [--shared DIR] [--dump FILE]
+ *   --dump FILE: instead of timing, writes the results JSON of every query
+ *   (schemas any, person, organization; min_score 0.5 and 0.8, limit 10 and
+ *   3) to FILE, one per line: diff two builds' dumps to show that a speed
+ *   change keeps every result, score and explanation identical.
  */
 #include "chokepoint.h"
 #include "engine.h"
@@ -62,10 +66,12 @@ static size_t read_negatives(const char *path, char **out, size_t max) {
 int main(int argc, char **argv) {
     const char *data = NULL, *shared = "/work/shared/data/opensanctions/yente/candidate_generation_benchmark";
     size_t nq = 20000;
+    const char *dump = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--data")) data = argv[i + 1];
         else if (!strcmp(argv[i], "--queries")) nq = (size_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--shared")) shared = argv[i + 1];
+        else if (!strcmp(argv[i], "--dump")) dump = argv[i + 1];
     }
     if (nq < 100) nq = 100;
     cp_error err;
@@ -132,6 +138,39 @@ int main(int argc, char **argv) {
     if (!s) {
         fprintf(stderr, "bench/search: %s\n", err.message);
         return 1;
+    }
+    if (dump) {
+        FILE *f = fopen(dump, "w");
+        if (!f) {
+            perror(dump);
+            return 1;
+        }
+        static const cp_schema schemas[] = {CP_SCHEMA_ANY, CP_SCHEMA_PERSON, CP_SCHEMA_ORGANIZATION};
+        static const double mins[] = {0.5, 0.8};
+        static const size_t limits[] = {10, 3};
+        for (size_t i = 0; i < nq; i++)
+            for (size_t k = 0; k < 3; k++)
+                for (size_t m = 0; m < 2; m++) {
+                    cp_query q;
+                    memset(&q, 0, sizeof q);
+                    q.name = qs[i];
+                    q.schema = schemas[k];
+                    q.min_score = mins[m];
+                    q.limit = limits[m];
+                    cp_results *r = cp_searcher_search(s, &q, &err);
+                    char *js = r ? cp_results_to_json(r, 0) : NULL;
+                    fprintf(f, "%s\n", js ? js : "(error)");
+                    free(js);
+                    cp_results_free(r);
+                }
+        fclose(f);
+        cp_searcher_free(s);
+        for (size_t i = 0; i < nq; i++) free(qs[i]);
+        for (size_t i = 0; i < n_neg_pool; i++) free(neg[i]);
+        free(qs);
+        free(neg);
+        cp_engine_free(e);
+        return 0;
     }
     double *lat = malloc(nq * sizeof *lat), *cpu = malloc(nq * sizeof *cpu);
     size_t total_results = 0, matches = 0;
