@@ -12,54 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/io.h"
-#include "lists/loaders.h"
+#include "list_test_util.h"
 
 static cp_list *load_path(const char *path, int *rc, cp_error *err) {
-    cp_bytes b;
-    assert_int_equal(cp_read_file(path, 0, &b, err), 0);
-    cp_list *l = cp_list_new("eu-fsf");
-    assert_non_null(l);
-    const char *slash = strrchr(path, '/');
-    cp_list_file f = {"main", slash ? slash + 1 : path, b.data, b.len};
-    *rc = cp_load_eu_fsf_xml(l, &f, 1, err);
-    free(b.data);
-    if (*rc == 0) assert_int_equal(cp_list_finalize(l), 0);
-    return l;
-}
-
-static const cp_entity *find(const cp_list *l, const char *source_id) {
-    long i = cp_list_find(l, source_id, strlen(source_id));
-    assert_true(i >= 0);
-    return cp_list_entity(l, (size_t)i);
-}
-
-static const cp_name *name_of(const cp_entity *e, const char *text) {
-    for (uint32_t i = 0; i < e->n_names; i++)
-        if (strcmp(e->names[i].text, text) == 0) return &e->names[i];
-    return NULL;
-}
-
-static int has_name(const cp_entity *e, const char *text, cp_name_kind kind) {
-    const cp_name *n = name_of(e, text);
-    return n && n->kind == kind;
-}
-
-/* detail: NULL matches only a NULL detail. */
-static int has_fact(const cp_entity *e, cp_fact_type t, const char *value, const char *detail) {
-    for (uint32_t i = 0; i < e->n_facts; i++) {
-        const cp_fact *f = &e->facts[i];
-        if (f->type != t || strcmp(f->value, value) != 0) continue;
-        if (!detail && !f->detail) return 1;
-        if (detail && f->detail && strcmp(detail, f->detail) == 0) return 1;
-    }
-    return 0;
-}
-
-static int count_facts(const cp_entity *e, cp_fact_type t) {
-    int n = 0;
-    for (uint32_t i = 0; i < e->n_facts; i++) n += e->facts[i].type == t;
-    return n;
+    return list_load_path("eu-fsf", cp_load_eu_fsf_xml, path, NULL, rc, err);
 }
 
 static cp_list *g_eu;
@@ -98,7 +54,7 @@ static void counts_and_problems(void **state) {
  * region="Tuva"; regulation programme="UKR" publicationDate="2022-02-23". */
 static void person(void **state) {
     (void)state;
-    const cp_entity *e = find(g_eu, "100001");
+    const cp_entity *e = ent(g_eu, "100001");
     assert_string_equal(e->id, "eu-fsf:100001");
     assert_int_equal(e->schema, CP_SCHEMA_PERSON);
     assert_string_equal(e->names[0].text, "Sergei Kuzhugetovich SHOIGU");
@@ -121,7 +77,7 @@ static void person(void **state) {
  * street="41 ul. Vereiskaya" city="Moscow" zipCode="121471" RU. */
 static void enterprise(void **state) {
     (void)state;
-    const cp_entity *e = find(g_eu, "100002");
+    const cp_entity *e = ent(g_eu, "100002");
     assert_int_equal(e->schema, CP_SCHEMA_ORGANIZATION);
     assert_string_equal(e->names[0].text, "Joint Stock Company Concern Almaz-Antey");
     assert_true(has_name(e, "Almaz-Antey Corp", CP_NAME_ALIAS));
@@ -136,7 +92,7 @@ static void enterprise(void **state) {
  * <FIRST_NAME>KOREA MINING DEVELOPMENT TRADING CORPORATION</FIRST_NAME>). */
 static void un_reference(void **state) {
     (void)state;
-    const cp_entity *e = find(g_eu, "100003");
+    const cp_entity *e = ent(g_eu, "100003");
     assert_string_equal(e->names[0].text, "KOREA MINING DEVELOPMENT TRADING CORPORATION");
     assert_true(has_fact(e, CP_FACT_OTHER_ID, "KPe.001", "UN Ref"));
     assert_string_equal(e->programs[0], "PRK");
@@ -148,7 +104,7 @@ static void un_reference(void **state) {
  * publicationDate as listed_on. */
 static void edge_cases(void **state) {
     (void)state;
-    const cp_entity *e = find(g_eu, "900001");
+    const cp_entity *e = ent(g_eu, "900001");
     assert_string_equal(e->names[0].text, "Ivan TESTOV");
     assert_true(has_name(e, "Vanya", CP_NAME_WEAK_ALIAS));
     assert_true(has_fact(e, CP_FACT_DOB, "1970-03", "circa"));

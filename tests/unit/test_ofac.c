@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/io.h"
-#include "lists/loaders.h"
+#include "list_test_util.h"
 #include "lists/ofac_remarks.h"
 
 typedef struct loaded {
@@ -70,40 +69,6 @@ static int teardown(void **state) {
     loaded_free(sdn);
     loaded_free(nonsdn);
     return 0;
-}
-
-static const cp_entity *ent(const cp_list *l, const char *source_id) {
-    long i = cp_list_find(l, source_id, strlen(source_id));
-    if (i < 0) fail_msg("entity %s not found", source_id);
-    return cp_list_entity(l, (size_t)i);
-}
-
-static int has_name(const cp_entity *e, cp_name_kind k, const char *text) {
-    for (uint32_t i = 0; i < e->n_names; i++)
-        if (e->names[i].kind == k && strcmp(e->names[i].text, text) == 0) return 1;
-    return 0;
-}
-
-static int has_program(const cp_entity *e, const char *p) {
-    for (uint32_t i = 0; i < e->n_programs; i++)
-        if (strcmp(e->programs[i], p) == 0) return 1;
-    return 0;
-}
-
-/* detail NULL: the fact must have no detail */
-static int has_fact(const cp_entity *e, cp_fact_type t, const char *value, const char *detail) {
-    for (uint32_t i = 0; i < e->n_facts; i++) {
-        const cp_fact *f = &e->facts[i];
-        if (f->type != t || strcmp(f->value, value) != 0) continue;
-        if (!detail ? !f->detail : (f->detail && strcmp(f->detail, detail) == 0)) return 1;
-    }
-    return 0;
-}
-
-static int count_facts(const cp_entity *e, cp_fact_type t) {
-    int n = 0;
-    for (uint32_t i = 0; i < e->n_facts; i++) n += e->facts[i].type == t;
-    return n;
 }
 
 static int has_rel(const cp_entity *e, cp_rel_type t, const char *target, const char *detail) {
@@ -230,7 +195,7 @@ static void sdn_vessel(void **state) {
     assert_true(has_fact(e, CP_FACT_SECONDARY,
                          "Additional Sanctions Information - Subject to Secondary Sanctions",
                          "Additional Sanctions Information"));
-    assert_true(has_name(e, CP_NAME_FORMER, "DAYLAM"));
+    assert_true(has_name(e, "DAYLAM", CP_NAME_FORMER));
     assert_true(has_rel(e, CP_REL_LINKED_TO, "us-ofac-sdn:15117", NULL));
 }
 
@@ -251,8 +216,8 @@ static void sdn_bic(void **state) {
 static void sdn_weak_alias(void **state) {
     (void)state;
     const cp_entity *e = ent(sdn->l, "306");
-    assert_true(has_name(e, CP_NAME_WEAK_ALIAS, "BNC"));
-    assert_true(has_name(e, CP_NAME_ALIAS, "NATIONAL BANK OF CUBA"));
+    assert_true(has_name(e, "BNC", CP_NAME_WEAK_ALIAS));
+    assert_true(has_name(e, "NATIONAL BANK OF CUBA", CP_NAME_ALIAS));
     assert_int_equal(e->n_names, 3);
     assert_int_equal(count_facts(e, CP_FACT_ADDRESS), 4);
     assert_true(has_fact(e, CP_FACT_ADDRESS, "Zweierstrasse 35, Zurich CH-8022, Switzerland", NULL));
@@ -299,7 +264,7 @@ static void sdn_inn_ogrn(void **state) {
     const cp_entity *e = ent(sdn->l, "16806");
     assert_true(has_fact(e, CP_FACT_TAX_ID, "7718989383", "Tax ID No. (Russia)"));
     assert_true(has_fact(e, CP_FACT_REGISTRATION, "1147746803049", "Registration Number (Russia)"));
-    assert_true(has_name(e, CP_NAME_ALIAS, "VOLGA GROUP HOLDING LIMITED LIABILITY COMPANY"));
+    assert_true(has_name(e, "VOLGA GROUP HOLDING LIMITED LIABILITY COMPANY", CP_NAME_ALIAS));
     assert_true(has_fact(e, CP_FACT_ADDRESS, "Begovaya St., Dom 3, Str. 1, Moscow 12528, Russia", NULL));
     assert_true(has_program(e, "UKRAINE-EO13661"));
     assert_true(has_program(e, "RUSSIA-EO14024"));
@@ -347,11 +312,11 @@ static void sdn_dates_and_passport(void **state) {
 static void sdn_comments_join(void **state) {
     (void)state;
     const cp_entity *e = ent(sdn->l, "47682");
-    assert_true(has_name(e, CP_NAME_WEAK_ALIAS, "@BASSTERLORD 0170742922"));
-    assert_true(has_name(e, CP_NAME_WEAK_ALIAS, "@SINNER911"));
-    assert_true(has_name(e, CP_NAME_ALIAS, "KONDRATYEV, Ivan")); /* alt.csv 47682,73890,"aka" */
+    assert_true(has_name(e, "@BASSTERLORD 0170742922", CP_NAME_WEAK_ALIAS));
+    assert_true(has_name(e, "@SINNER911", CP_NAME_WEAK_ALIAS));
+    assert_true(has_name(e, "KONDRATYEV, Ivan", CP_NAME_ALIAS)); /* alt.csv 47682,73890,"aka" */
     e = ent(sdn->l, "22985");
-    assert_true(has_name(e, CP_NAME_FORMER, "KYONGYONG CREDIT BANK"));
+    assert_true(has_name(e, "KYONGYONG CREDIT BANK", CP_NAME_FORMER));
     assert_true(has_fact(e, CP_FACT_CRYPTO, "TE3mCcPULjPUE7ykX7RArDPAhyahoy3d2j", "USDT"));
     assert_true(has_fact(e, CP_FACT_REMARK, "4X3191Z8", NULL));
 }
@@ -417,7 +382,7 @@ static void fixture_malformed(void **state) {
     assert_string_equal(x->names[0].text, "CIMEX IB\xC3\xA9RICA");
     /* good rows around the bad ones are intact */
     x = ent(r->l, "306");
-    assert_true(has_name(x, CP_NAME_WEAK_ALIAS, "BNC"));
+    assert_true(has_name(x, "BNC", CP_NAME_WEAK_ALIAS));
     assert_int_equal(count_facts(x, CP_FACT_ADDRESS), 4);
     x = ent(r->l, "22790");
     assert_true(has_fact(x, CP_FACT_DOB, "1962-11-23", NULL));

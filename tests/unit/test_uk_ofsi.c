@@ -11,54 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/io.h"
-#include "lists/loaders.h"
+#include "list_test_util.h"
 
 static cp_list *load_path(const char *path, int *rc, cp_error *err) {
-    cp_bytes b;
-    assert_int_equal(cp_read_file(path, 0, &b, err), 0);
-    cp_list *l = cp_list_new("uk-ofsi");
-    assert_non_null(l);
-    const char *slash = strrchr(path, '/');
-    cp_list_file f = {"main", slash ? slash + 1 : path, b.data, b.len};
-    *rc = cp_load_uk_ofsi_csv(l, &f, 1, err);
-    free(b.data);
-    if (*rc == 0) assert_int_equal(cp_list_finalize(l), 0);
-    return l;
-}
-
-static const cp_entity *find(const cp_list *l, const char *source_id) {
-    long i = cp_list_find(l, source_id, strlen(source_id));
-    assert_true(i >= 0);
-    return cp_list_entity(l, (size_t)i);
-}
-
-static const cp_name *name_of(const cp_entity *e, const char *text) {
-    for (uint32_t i = 0; i < e->n_names; i++)
-        if (strcmp(e->names[i].text, text) == 0) return &e->names[i];
-    return NULL;
-}
-
-static int has_name(const cp_entity *e, const char *text, cp_name_kind kind) {
-    const cp_name *n = name_of(e, text);
-    return n && n->kind == kind;
-}
-
-/* detail: NULL matches only a NULL detail. */
-static int has_fact(const cp_entity *e, cp_fact_type t, const char *value, const char *detail) {
-    for (uint32_t i = 0; i < e->n_facts; i++) {
-        const cp_fact *f = &e->facts[i];
-        if (f->type != t || strcmp(f->value, value) != 0) continue;
-        if (!detail && !f->detail) return 1;
-        if (detail && f->detail && strcmp(detail, f->detail) == 0) return 1;
-    }
-    return 0;
-}
-
-static int count_facts(const cp_entity *e, cp_fact_type t) {
-    int n = 0;
-    for (uint32_t i = 0; i < e->n_facts; i++) n += e->facts[i].type == t;
-    return n;
+    return list_load_path("uk-ofsi", cp_load_uk_ofsi_csv, path, NULL, rc, err);
 }
 
 static cp_list *g_uk;
@@ -106,7 +62,7 @@ static void counts(void **state) {
  *  Other Information: "(UK Sanctions List Ref):RUS0270. ... (Gender):Male" */
 static void abramovich(void **state) {
     (void)state;
-    const cp_entity *e = find(g_uk, "14212");
+    const cp_entity *e = ent(g_uk, "14212");
     assert_string_equal(e->id, "uk-ofsi:14212");
     assert_int_equal(e->schema, CP_SCHEMA_PERSON);
     assert_string_equal(e->names[0].text, "Roman Arkadyevich ABRAMOVICH");
@@ -136,7 +92,7 @@ static void abramovich(void **state) {
  * ship):Oil tanker (Tonnage of ship):1676 (Length of ship):80 (Year built):1975" */
 static void ship_with_imo(void **state) {
     (void)state;
-    const cp_entity *e = find(g_uk, "13651");
+    const cp_entity *e = ent(g_uk, "13651");
     assert_int_equal(e->schema, CP_SCHEMA_VESSEL);
     assert_string_equal(e->names[0].text, "SAM JONG 2");
     assert_true(has_name(e, "AKTIVA", CP_NAME_ALIAS));
@@ -156,7 +112,7 @@ static void ship_with_imo(void **state) {
  * "SAHIB,Amir,Abdullah,... AKA,Low quality" */
 static void weak_alias_and_partial_dob(void **state) {
     (void)state;
-    const cp_entity *e = find(g_uk, "11205");
+    const cp_entity *e = ent(g_uk, "11205");
     assert_string_equal(e->names[0].text, "Amir ABDULLAH");
     assert_true(has_name(e, "Amir Abdullah SAHIB", CP_NAME_WEAK_ALIAS));
     const cp_name *ar = name_of(e, "امیر عبد الله");
@@ -171,7 +127,7 @@ static void weak_alias_and_partial_dob(void **state) {
 /* Group ID 16268: "AEROSCAN,...,АЭРОСКАН,Cyrillic,Russian,...,Entity,Primary name,,Russia" */
 static void non_latin_language(void **state) {
     (void)state;
-    const cp_entity *e = find(g_uk, "16268");
+    const cp_entity *e = ent(g_uk, "16268");
     assert_int_equal(e->schema, CP_SCHEMA_ORGANIZATION);
     assert_string_equal(e->names[0].text, "AEROSCAN");
     const cp_name *n = name_of(e, "АЭРОСКАН");
@@ -183,7 +139,7 @@ static void non_latin_language(void **state) {
  * rows): its first row becomes the primary name. */
 static void group_without_primary_row(void **state) {
     (void)state;
-    const cp_entity *e = find(g_uk, "16601");
+    const cp_entity *e = ent(g_uk, "16601");
     assert_string_equal(e->names[0].text, "33RD SCIENTIFIC RESEARCH AND TESTING INSTITUTE");
     assert_int_equal(e->names[0].kind, CP_NAME_PRIMARY);
     assert_true(has_name(e, "33RD TSNIII", CP_NAME_ALIAS));
@@ -198,7 +154,7 @@ static void sample_fixture(void **state) {
     assert_int_equal(rc, 0);
     assert_int_equal(cp_list_count(l), 2);
     assert_int_equal(cp_list_diag(l)->errors, 0);
-    assert_string_equal(find(l, "14212")->names[0].text, "Roman Arkadyevich ABRAMOVICH");
+    assert_string_equal(ent(l, "14212")->names[0].text, "Roman Arkadyevich ABRAMOVICH");
     cp_list_free(l);
 }
 
@@ -218,7 +174,7 @@ static void wrong_column_count(void **state) {
     assert_string_equal(d->first_errors[0].field, "Last Updated");
     assert_non_null(strstr(d->first_errors[0].message, "34 fields"));
     assert_int_equal(cp_list_count(l), 2);
-    assert_string_equal(find(l, "14212")->names[0].text, "Roman ABRAMOVICH");
+    assert_string_equal(ent(l, "14212")->names[0].text, "Roman ABRAMOVICH");
     cp_list_free(l);
 }
 
@@ -263,7 +219,7 @@ static void edge_cases(void **state) {
     assert_string_equal(d->first_errors[1].field, "Group Type"); /* line 6 */
     assert_int_equal(d->first_errors[2].line, 7);                /* broken quoting */
     assert_string_equal(d->first_errors[3].field, "Name 6");     /* invalid UTF-8 */
-    const cp_entity *e = find(l, "1");
+    const cp_entity *e = ent(l, "1");
     assert_string_equal(e->names[0].text, "Ivan PETROV");
     assert_true(has_fact(e, CP_FACT_DOB, "1965-05", NULL));
     assert_true(has_fact(e, CP_FACT_POB, "Omsk, Russia", NULL));

@@ -11,61 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/io.h"
-#include "lists/loaders.h"
+#include "list_test_util.h"
 
 static cp_list *load_path(const char *path, int *rc, cp_error *err) {
-    cp_bytes b;
-    assert_int_equal(cp_read_file(path, 0, &b, err), 0);
-    cp_list *l = cp_list_new("un-sc");
-    assert_non_null(l);
-    const char *slash = strrchr(path, '/');
-    cp_list_file f = {"main", slash ? slash + 1 : path, b.data, b.len};
-    *rc = cp_load_un_xml(l, &f, 1, err);
-    free(b.data);
-    if (*rc == 0) assert_int_equal(cp_list_finalize(l), 0);
-    return l;
-}
-
-static const cp_entity *find(const cp_list *l, const char *source_id) {
-    long i = cp_list_find(l, source_id, strlen(source_id));
-    assert_true(i >= 0);
-    return cp_list_entity(l, (size_t)i);
-}
-
-static const cp_name *name_of(const cp_entity *e, const char *text) {
-    for (uint32_t i = 0; i < e->n_names; i++)
-        if (strcmp(e->names[i].text, text) == 0) return &e->names[i];
-    return NULL;
-}
-
-static int has_name(const cp_entity *e, const char *text, cp_name_kind kind) {
-    const cp_name *n = name_of(e, text);
-    return n && n->kind == kind;
-}
-
-/* detail: NULL matches only a NULL detail; "*" matches anything. */
-static int has_fact(const cp_entity *e, cp_fact_type t, const char *value, const char *detail) {
-    for (uint32_t i = 0; i < e->n_facts; i++) {
-        const cp_fact *f = &e->facts[i];
-        if (f->type != t || strcmp(f->value, value) != 0) continue;
-        if (detail && strcmp(detail, "*") == 0) return 1;
-        if (!detail && !f->detail) return 1;
-        if (detail && f->detail && strcmp(detail, f->detail) == 0) return 1;
-    }
-    return 0;
-}
-
-static int count_facts(const cp_entity *e, cp_fact_type t) {
-    int n = 0;
-    for (uint32_t i = 0; i < e->n_facts; i++) n += e->facts[i].type == t;
-    return n;
-}
-
-static int has_program(const cp_entity *e, const char *p) {
-    for (uint32_t i = 0; i < e->n_programs; i++)
-        if (strcmp(e->programs[i], p) == 0) return 1;
-    return 0;
+    return list_load_path("un-sc", cp_load_un_xml, path, NULL, rc, err);
 }
 
 static cp_list *g_un; /* the real list, loaded once */
@@ -119,7 +68,7 @@ static void counts(void **state) {
  *   <INDIVIDUAL_PLACE_OF_BIRTH><STATE_PROVINCE>Monufia Governate</STATE_PROVINCE><COUNTRY>Egypt</COUNTRY> */
 static void qdi_001(void **state) {
     (void)state;
-    const cp_entity *e = find(g_un, "QDi.001");
+    const cp_entity *e = ent(g_un, "QDi.001");
     assert_string_equal(e->id, "un-sc:QDi.001");
     assert_int_equal(e->schema, CP_SCHEMA_PERSON);
     assert_string_equal(e->names[0].text, "MOHAMMED SALAHALDIN ABD EL HALIM ZIDANE");
@@ -156,7 +105,7 @@ static void qdi_001(void **state) {
  *     <NUMBER>97183904</NUMBER><ISSUING_COUNTRY>Oman</ISSUING_COUNTRY> */
 static void lyi_012_documents(void **state) {
     (void)state;
-    const cp_entity *e = find(g_un, "LYi.012");
+    const cp_entity *e = ent(g_un, "LYi.012");
     assert_string_equal(e->names[0].text, "MOHAMMED MUAMMAR QADHAFI");
     assert_true(has_name(e, "Muhammed Muammar Muhammed Abdul Salam", CP_NAME_ALIAS));
     assert_true(has_fact(e, CP_FACT_PASSPORT, "03824969", "Oman; issued 2014-05-04"));
@@ -174,8 +123,8 @@ static void lyi_012_documents(void **state) {
  * CDi.031: <TYPE_OF_DATE>APPROXIMATELY</TYPE_OF_DATE><YEAR>1975</YEAR> */
 static void dob_ranges_and_circa(void **state) {
     (void)state;
-    assert_true(has_fact(find(g_un, "TAi.038"), CP_FACT_DOB, "1960..1962", "circa"));
-    assert_true(has_fact(find(g_un, "CDi.031"), CP_FACT_DOB, "1975", "circa"));
+    assert_true(has_fact(ent(g_un, "TAi.038"), CP_FACT_DOB, "1960..1962", "circa"));
+    assert_true(has_fact(ent(g_un, "CDi.031"), CP_FACT_DOB, "1975", "circa"));
 }
 
 /* CDe.001 (first <ENTITY>): <FIRST_NAME>ADF</FIRST_NAME>;
@@ -185,7 +134,7 @@ static void dob_ranges_and_circa(void **state) {
  *     <COUNTRY>Democratic Republic of the Congo</COUNTRY> */
 static void entity_cde_001(void **state) {
     (void)state;
-    const cp_entity *e = find(g_un, "CDe.001");
+    const cp_entity *e = ent(g_un, "CDe.001");
     assert_int_equal(e->schema, CP_SCHEMA_ORGANIZATION);
     assert_string_equal(e->names[0].text, "ADF");
     assert_true(has_name(e, "Allied Democratic Forces", CP_NAME_ALIAS));
