@@ -1,5 +1,6 @@
 /* chokepoint search: search the loaded lists for a name (or a batch of names).
- * Exit status: 0 done (with or without hits), 64 bad usage, 66 batch file
+ * Exit status: 0 done (with or without hits), 64 bad usage, 65 some batch
+ * line was in error (its error object is printed; the others ran), 66 batch file
  * not readable, 69 lists could not be loaded, 70 internal error. */
 #include "cli/cli.h"
 #include "match/search.h"
@@ -30,7 +31,8 @@ static void search_usage(FILE *f) {
           "  --data DIR         lists directory (default $CHOKEPOINT_DATA or the bundled lists)\n"
           "  --lenient          skip malformed list records instead of failing the load\n"
           "  --batch FILE|-     one query per line: NAME or NAME<TAB>SCHEMA<TAB>COUNTRY<TAB>DOB;\n"
-          "                     writes one JSON object per line, in input order\n",
+          "                     writes one JSON object per line, in input order; blank lines and lines\n"
+          "                     starting with '#' are skipped; exit 65 when any line was in error\n",
           f);
 }
 
@@ -240,10 +242,16 @@ static int run_batch(cp_searcher *s, const opts *o) {
         return 70;
     }
     size_t len;
-    int over, rc = 0;
+    int over, rc = 0, bad = 0;
     long lineno = 0;
     while (read_line(f, line, CP_BATCH_LINE_MAX + 1, &len, &over) == 0) {
         lineno++;
+        /* blank lines and lines starting with '#' are comments: skipped (line numbers still count) */
+        {
+            size_t k = 0;
+            while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) k++;
+            if (!over && (k == len || line[0] == '#')) continue;
+        }
         cp_error err;
         memset(&err, 0, sizeof err);
         cp_batch_query bq;
@@ -253,6 +261,7 @@ static int run_batch(cp_searcher *s, const opts *o) {
                 snprintf(err.message, sizeof err.message, "line longer than %d bytes", CP_BATCH_LINE_MAX);
             }
             print_line_error(lineno, &err);
+            bad = 1;
             continue;
         }
         cp_query q = o->q;
@@ -263,6 +272,7 @@ static int run_batch(cp_searcher *s, const opts *o) {
         cp_results *r = cp_searcher_search(s, &q, &err);
         if (!r) {
             print_line_error(lineno, &err);
+            bad = 1;
             continue;
         }
         char *js = cp_results_to_json(r, 0);
@@ -283,6 +293,7 @@ static int run_batch(cp_searcher *s, const opts *o) {
     free(fields);
     if (f != stdin) fclose(f);
     if (fflush(stdout) != 0) rc = 74;
+    if (!rc && bad) rc = 65;
     return rc;
 }
 

@@ -11,6 +11,8 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 }
 
 static void error_vset(cp_error *err, cp_error_code code, const char *file, long line, long offset,
+                       const char *field, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+static void error_vset(cp_error *err, cp_error_code code, const char *file, long line, long offset,
                        const char *field, const char *fmt, va_list ap) {
     err->code = code;
     copy_str(err->file, sizeof err->file, file);
