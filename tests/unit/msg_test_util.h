@@ -1,5 +1,6 @@
 /* Helpers shared by test_mt.c, test_mx.c, test_txn.c: read a fixture, walk
- * the fixture tree, find a party by role. Header-only (static inline). */
+ * the fixture tree, find a party by role. Header-only (static inline); include
+ * after <cmocka.h>. */
 #ifndef CP_TEST_MSG_UTIL_H
 #define CP_TEST_MSG_UTIL_H
 #include "core/io.h"
@@ -29,6 +30,22 @@ static inline long msg_parse_file(const char *path, cp_request_list *l, cp_error
     int rc = cp_msg_parse_all(CP_MSG_UNKNOWN, b.data, b.len, &o, l, err);
     free(b.data);
     return rc < 0 ? -1 : (long)l->n;
+}
+
+/* Parses every message of FIXTURES/rel (a path under tests/fixtures/messages)
+ * into a new request list, which the caller frees with cp_request_list_free.
+ * Needs <cmocka.h>: fails the test (printing the parse error) unless the file
+ * parses into at least one request. */
+static inline cp_request_list msg_parse_fixture(const char *rel) {
+    char path[512];
+    snprintf(path, sizeof path, FIXTURES "/%s", rel);
+    cp_request_list l;
+    cp_request_list_init(&l);
+    cp_error err;
+    long n = msg_parse_file(path, &l, &err);
+    if (n < 0) print_error("%s: %s %s\n", path, err.field, err.message);
+    assert_true(n > 0);
+    return l;
 }
 
 /* Calls fn(path, ctx) for every regular file under dir except PROVENANCE.md,

@@ -108,18 +108,6 @@ static void every_mt_fixture_parses(void **state) {
 
 /* ------------------------------------------------------------ extractions */
 
-static cp_request_list parse_path(const char *rel) {
-    char path[512];
-    snprintf(path, sizeof path, FIXTURES "/%s", rel);
-    cp_request_list l;
-    cp_request_list_init(&l);
-    cp_error err;
-    long n = msg_parse_file(path, &l, &err);
-    if (n < 0) print_error("%s: %s %s\n", path, err.field, err.message);
-    assert_true(n > 0);
-    return l;
-}
-
 static void mt103_59f_beneficiary(void **state) {
     (void)state;
     /* MT103_c_53_5_finMessage_535_A_B.fin:
@@ -127,7 +115,7 @@ static void mt103_59f_beneficiary(void **state) {
      *   :50F:/458756241 / 1/Australian Submarine / 2/694 Mersey Rd / 3/AU/Adelaide
      *   :59F:/985412687 / 1/Agoda Company / 2/30 Cecil Street / 3/SG/Singapore
      *   {2:O1030905200805WPACAU2SXXXX...}  {1:F01DBSSSGSGXXXX...} */
-    cp_request_list l = parse_path("swift-mt/cbpr-plus/MT103_c_53_5_finMessage_535_A_B.fin");
+    cp_request_list l = msg_parse_fixture("swift-mt/cbpr-plus/MT103_c_53_5_finMessage_535_A_B.fin");
     assert_int_equal(l.n, 1);
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "MT103");
@@ -161,7 +149,7 @@ static void mt103_50k_59_lines(void **state) {
      *   :50K:/100811000148 / RASA ENGINEERING SERVICES (PVT) L / NO 852-60 / SHARUK PURA / SRI LANKA
      *   :52A:/CGC BRANHC / ABCDLKLXXXX
      *   :59:/2563529 / SHASHU LANXI SHANYE / MACHINERY CO LTD / MACHINERY CO LTD */
-    cp_request_list l = parse_path("swift-mt/wso2-test/MT103_custom_a_2014.fin");
+    cp_request_list l = msg_parse_fixture("swift-mt/wso2-test/MT103_custom_a_2014.fin");
     const cp_request *r = l.items[0];
     const cp_party *o = msg_party(r, CP_ROLE_DEBTOR, 0);
     assert_string_equal(o->field, "50K");
@@ -186,7 +174,7 @@ static void mt720_goods_and_ports(void **state) {
     /* MT720_SwiftMessageJsonSchemaTest.fin: :31D:130930LONDON, :50:LONDON MOTOSPARES LTD,
      * :59:CYCLIST LTD, :44A:SINGAPORE, :44B:ROTTERDAM,
      * :45A:+400 FUEL TANKS MODEL 1320 AA CONT. 10 GALL. ... +FCA SINGAPORE */
-    cp_request_list l = parse_path("swift-mt/prowide/MT720_SwiftMessageJsonSchemaTest.fin");
+    cp_request_list l = msg_parse_fixture("swift-mt/prowide/MT720_SwiftMessageJsonSchemaTest.fin");
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "MT720");
     assert_string_equal(r->message_id, "IMP124678");
@@ -218,7 +206,7 @@ static void mt202cov_underlying_customer(void **state) {
      *   :50F:/25698745 / 1/Debtor Co / 2/High Street / 3/GB/Epping
      *   :59F:/65479512 / 1/Ardent Finance / 2/Main Street / 3/RO/Bucharest
      * sequence A: :58A:GEBABEBBXXX (beneficiary institution) */
-    cp_request_list l = parse_path("swift-mt/cbpr-plus/MT202COV_c_29_2_2_finMessage_2922_A_B.fin");
+    cp_request_list l = msg_parse_fixture("swift-mt/cbpr-plus/MT202COV_c_29_2_2_finMessage_2922_A_B.fin");
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "MT202COV");
     const cp_party *ud = msg_party(r, CP_ROLE_ULTIMATE_DEBTOR, 0);
@@ -240,7 +228,7 @@ static void mt101_one_request_per_sequence_b(void **state) {
     (void)state;
     /* MT101_pn_01_1_1: :20:11FF99RR, one sequence B :21:REF501 :32B:USD90000,
      * :50F:/9020123100 1/FINPETROL INC. ... 3/FI/HELSINKI, :57C://CP999 */
-    cp_request_list l = parse_path("swift-mt/cbpr-plus/MT101_pn_01_1_1_finMessage_00111_mt101_A_B.fin");
+    cp_request_list l = msg_parse_fixture("swift-mt/cbpr-plus/MT101_pn_01_1_1_finMessage_00111_mt101_A_B.fin");
     assert_int_equal(l.n, 1);
     const cp_request *r = l.items[0];
     assert_string_equal(r->message_id, "11FF99RR/REF501");
@@ -273,7 +261,7 @@ static void rje_with_acks(void **state) {
     (void)state;
     /* MT103-bulk-with-ack.rje: 3 units "{1:F21...}{4:{177:..}{451:0}}{1:F01...}...-}" separated by "$";
      * first 50K: /0000000000 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
-    cp_request_list l = parse_path("swift-mt/prowide/MT103-bulk-with-ack.rje");
+    cp_request_list l = msg_parse_fixture("swift-mt/prowide/MT103-bulk-with-ack.rje");
     assert_int_equal(l.n, 3);
     assert_string_equal(l.items[0]->type, "MT103");
     assert_string_equal(l.items[0]->message_id, "234234233");

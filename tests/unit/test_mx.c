@@ -46,18 +46,6 @@ static void every_mx_fixture_parses(void **state) {
     assert_true(w.requests >= 123);
 }
 
-static cp_request_list parse_path(const char *rel) {
-    char path[512];
-    snprintf(path, sizeof path, FIXTURES "/%s", rel);
-    cp_request_list l;
-    cp_request_list_init(&l);
-    cp_error err;
-    long n = msg_parse_file(path, &l, &err);
-    if (n < 0) print_error("%s: %s %s\n", path, err.field, err.message);
-    assert_true(n > 0);
-    return l;
-}
-
 static void pacs008_creditor(void **state) {
     (void)state;
     /* cbprplus_p.2.1.1_pacs.008-AtoB.xml (Document xmlns ...pacs.008.001.12):
@@ -66,7 +54,7 @@ static void pacs008_creditor(void **state) {
      *   <Cdtr><Nm>Evli</Nm><PstlAdr><StrtNm>Aleksanterinkatu 19</StrtNm><TwnNm>Helsinki</TwnNm><Ctry>FI</Ctry>
      *   <CdtrAcct><Id><Othr><Id>98653214</Id>  (no pacs.008 fixture carries an IBAN; see pain.001 below)
      *   <CdtrAgt><FinInstnId><BICFI>HELSFIHHXXX</BICFI>  <IntrmyAgt1>...<BICFI>NDEAFIHHXXX */
-    cp_request_list l = parse_path("iso20022/cbpr-plus/cbprplus_p.2.1.1_pacs.008-AtoB.xml");
+    cp_request_list l = msg_parse_fixture("iso20022/cbpr-plus/cbprplus_p.2.1.1_pacs.008-AtoB.xml");
     assert_int_equal(l.n, 1);
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "pacs.008.001.12");
@@ -97,7 +85,7 @@ static void pacs009_cov_underlying(void **state) {
     /* cbprplus_p.2.3.1.a_pacs.009.cov-AtoB.xml: <Cdtr><FinInstnId><BICFI>CAIXESBB and
      * <UndrlygCstmrCdtTrf><Dbtr><Nm>A Debiter</Nm>...<Ctry>GB ... <Cdtr><Nm>B Creditor Co</Nm>...<Ctry>ES
      * <CdtrAcct>...<Id>65479512 */
-    cp_request_list l = parse_path("iso20022/cbpr-plus/cbprplus_p.2.3.1.a_pacs.009.cov-AtoB.xml");
+    cp_request_list l = msg_parse_fixture("iso20022/cbpr-plus/cbprplus_p.2.3.1.a_pacs.009.cov-AtoB.xml");
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "pacs.009.001.11");
     assert_string_equal(msg_party(r, CP_ROLE_CREDITOR, 0)->bic, "CAIXESBB");
@@ -120,7 +108,7 @@ static void pain001_several_transactions(void **state) {
      * <EndToEndId>EndToEndId-01-01</EndToEndId> <InstdAmt Ccy="CHF">6.20</InstdAmt>
      * <Cdtr><Nm>Maria Bernasconi</Nm>...<TwnNm>Biel</TwnNm> <CdtrAcct>...<IBAN>CH5109000000250092291</IBAN>
      * <ReqdExctnDt>2020-07-28</ReqdExctnDt> */
-    cp_request_list l = parse_path("iso20022/pain001/moov-iso20022_musterfile_pain.001_Nov2020.xml");
+    cp_request_list l = msg_parse_fixture("iso20022/pain001/moov-iso20022_musterfile_pain.001_Nov2020.xml");
     assert_int_equal(l.n, 8);
     const cp_request *r = l.items[0];
     assert_string_equal(r->type, "pain.001.001.03.ch.02");
@@ -150,7 +138,7 @@ static void pain001_russia_agent(void **state) {
     (void)state;
     /* moov-iso20022_International_payment_RUB_naujas_1.xml: <CdtrAgt>... <Nm>UNICREDIT BANK AO</Nm>,
      * <Ctry>RU</Ctry>; debtor agent BICFI CBSBLT26XXX per PROVENANCE ("CBSBLT26") */
-    cp_request_list l = parse_path("iso20022/pain001/moov-iso20022_International_payment_RUB_naujas_1.xml");
+    cp_request_list l = msg_parse_fixture("iso20022/pain001/moov-iso20022_International_payment_RUB_naujas_1.xml");
     const cp_request *r = l.items[0];
     const cp_party *a = msg_party(r, CP_ROLE_CREDITOR_AGENT, 0);
     assert_string_equal(a->name, "UNICREDIT BANK AO");
