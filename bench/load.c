@@ -15,17 +15,12 @@
 #include "chokepoint.h"
 #include "engine.h"
 #include "lists/snapshot.h"
+#include "bench_util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double wall_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* CPU time of the whole process (all threads), seconds. */
 static double cpu_s(void) {
@@ -35,13 +30,8 @@ static double cpu_s(void) {
            (double)ru.ru_stime.tv_usec / 1e6;
 }
 
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static double p50(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    bench_sort(v, (size_t)n);
     return n ? v[n / 2] : 0.0;
 }
 
@@ -53,9 +43,9 @@ static int run(const char *dir, unsigned flags, int n, double *wp50, double *wma
         cp_load_opts o = {0};
         o.lists_dir = dir;
         cp_error err;
-        double t0 = wall_s(), c0 = cpu_s();
+        double t0 = bench_wall_s(), c0 = cpu_s();
         cp_engine *e = cp_snapshot_load(&o, flags, &err);
-        w[i] = wall_s() - t0;
+        w[i] = bench_wall_s() - t0;
         c[i] = cpu_s() - c0;
         if (!e) {
             char buf[1200];
@@ -108,9 +98,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n_ids; i++) {
         char ldir[4400];
         snprintf(ldir, sizeof ldir, "%s/%s", dir, ids[i]);
-        double t0 = wall_s(), c0 = cpu_s();
+        double t0 = bench_wall_s(), c0 = cpu_s();
         cp_list *l = cp_snapshot_load_list(ldir, ids[i], 0, NULL, &err);
-        double w = wall_s() - t0, c = cpu_s() - c0;
+        double w = bench_wall_s() - t0, c = cpu_s() - c0;
         if (!l) {
             char buf[1200];
             fprintf(stderr, "load: %s\n", cp_error_format(&err, buf, sizeof buf));

@@ -7,6 +7,7 @@
  * freed inside the timed section, as in production). */
 #include "core/io.h"
 #include "msg/parse.h"
+#include "bench_util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +31,6 @@ static const sample pacs008[] = {
     {"tests/fixtures/messages/iso20022/cbpr-plus/hvps_c.29.1.1_pacs.008_BtoC_MI.xml", CP_MSG_MX},
     {NULL, CP_MSG_UNKNOWN}};
 
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int run(const char *label, const sample *set, size_t iters) {
     cp_bytes buf[8];
     size_t n = 0, bytes = 0;
@@ -55,14 +45,14 @@ static int run(const char *label, const sample *set, size_t iters) {
     double *lat = malloc(iters * sizeof *lat);
     if (!lat) return -1;
     size_t reqs = 0;
-    double t0 = now_us();
+    double t0 = bench_wall_us();
     for (size_t i = 0; i < iters; i++) {
         const sample *s = &set[i % n];
         const cp_bytes *b = &buf[i % n];
         cp_request_list l;
         cp_request_list_init(&l);
         cp_error err;
-        double a = now_us();
+        double a = bench_wall_us();
         if (cp_msg_parse(s->fmt, b->data, b->len, NULL, &l, &err) < 0) {
             fprintf(stderr, "parse: %s: %s\n", s->path, err.message);
             free(lat);
@@ -70,10 +60,10 @@ static int run(const char *label, const sample *set, size_t iters) {
         }
         reqs += l.n;
         cp_request_list_free(&l);
-        lat[i] = now_us() - a;
+        lat[i] = bench_wall_us() - a;
     }
-    double total = now_us() - t0;
-    qsort(lat, iters, sizeof *lat, cmp_d);
+    double total = bench_wall_us() - t0;
+    bench_sort(lat, iters);
     printf("| %-8s | %7zu | %9.0f | %10.0f | %8.2f | %8.2f | %6zu |\n", label, iters, (double)bytes / (double)n,
            (double)iters / (total / 1e6), lat[iters / 2], lat[(size_t)((double)iters * 0.99)], reqs / iters);
     free(lat);

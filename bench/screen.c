@@ -31,50 +31,12 @@
 #include "index/index.h"
 #include "msg/parse.h"
 #include "screen/screen.h"
+#include "bench_util.h"
 #include "search_variants.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static double cpu_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p) { return v[(size_t)(p * (double)(n - 1))]; }
-
-/* Reads the full_name column (first field) of a yente negatives CSV. */
-static size_t read_negatives(const char *path, char **out, size_t max) {
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    char line[2048];
-    size_t n = 0;
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        return 0;
-    }
-    while (n < max && fgets(line, sizeof line, f)) {
-        char *c = strchr(line, ',');
-        if (!c || line[0] == '"') continue;
-        *c = 0;
-        out[n++] = strdup(line);
-    }
-    fclose(f);
-    return n;
-}
 
 typedef struct gen {
     const cp_engine *e;
@@ -272,7 +234,7 @@ int main(int argc, char **argv) {
     if (nmsg < 100) nmsg = 100;
     cp_error err = {0};
     char eb[1200];
-    double t0 = now_us();
+    double t0 = bench_wall_us();
     cp_load_opts lo = {0};
     cp_engine *e = cp_engine_load(&lo, &err);
     if (!e) {
@@ -285,17 +247,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "screener: %s\n", cp_error_format(&err, eb, sizeof eb));
         return 1;
     }
-    printf("load: %.0f ms (lists, index, goods and geo tables)\n", (now_us() - t0) / 1000);
+    printf("load: %.0f ms (lists, index, goods and geo tables)\n", (bench_wall_us() - t0) / 1000);
 
     gen g = {e, NULL, 0, 4242};
     g.neg = calloc(100000, sizeof *g.neg);
     if (!g.neg) return 1;
     const char *shared = "/work/shared/data/opensanctions/yente/candidate_generation_benchmark";
-    char path[1024];
-    snprintf(path, sizeof path, "%s/negatives_global.csv", shared);
-    g.n_neg = read_negatives(path, g.neg, 50000);
-    snprintf(path, sizeof path, "%s/negatives_us.csv", shared);
-    g.n_neg += read_negatives(path, g.neg + g.n_neg, 50000);
+    g.n_neg = bench_read_yente_negatives(shared, g.neg, 50000);
     printf("messages: %zu per format, all distinct; party names 15%% list names (as listed or varied), 85%% on no "
            "list (%s, syllable-made companies)\n",
            nmsg, g.n_neg ? "yente synthetic persons" : "syllable-made persons");
@@ -330,9 +288,9 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < nmsg; i++) {
             cp_request_list rl;
             cp_request_list_init(&rl);
-            double w0 = now_us(), c0 = cpu_us();
+            double w0 = bench_wall_us(), c0 = bench_cpu_us();
             int rc = cp_msg_parse(f, msgs[i], lens[i], NULL, &rl, &err);
-            double c1 = cpu_us();
+            double c1 = bench_cpu_us();
             cp_decision d = CP_PASS;
             if (rc == 0)
                 for (size_t k = 0; k < rl.n; k++) {
@@ -344,7 +302,7 @@ int main(int argc, char **argv) {
                     if (r->decision > d) d = r->decision;
                     cp_screen_result_free(r);
                 }
-            double c2 = cpu_us(), w2 = now_us();
+            double c2 = bench_cpu_us(), w2 = bench_wall_us();
             cp_request_list_free(&rl);
             if (rc != 0 && getenv("BENCH_SCREEN_ERRORS"))
                 fprintf(stderr, "message %zu: %s\n%s\n", i, cp_error_format(&err, eb, sizeof eb), msgs[i]);
@@ -356,13 +314,13 @@ int main(int argc, char **argv) {
             cpu_total += c2 - c0;
             wall_total += w2 - w0;
         }
-        qsort(pc, nmsg, sizeof *pc, cmp_d);
-        qsort(sc, nmsg, sizeof *sc, cmp_d);
-        qsort(tc, nmsg, sizeof *tc, cmp_d);
-        qsort(tw, nmsg, sizeof *tw, cmp_d);
+        bench_sort(pc, nmsg);
+        bench_sort(sc, nmsg);
+        bench_sort(tc, nmsg);
+        bench_sort(tw, nmsg);
         printf("%-9s %8.1f %8.1f %9.1f %9.1f %9.1f %9.1f %9.1f %10.0f %10.0f  %zu/%zu/%zu/%zu\n",
-               fmt == 0 ? "MT103" : "pacs.008", pct(pc, nmsg, 0.5), pct(pc, nmsg, 0.99), pct(sc, nmsg, 0.5),
-               pct(sc, nmsg, 0.99), pct(tc, nmsg, 0.5), pct(tc, nmsg, 0.99), pct(tw, nmsg, 0.99),
+               fmt == 0 ? "MT103" : "pacs.008", bench_pct(pc, nmsg, 0.5), bench_pct(pc, nmsg, 0.99), bench_pct(sc, nmsg, 0.5),
+               bench_pct(sc, nmsg, 0.99), bench_pct(tc, nmsg, 0.5), bench_pct(tc, nmsg, 0.99), bench_pct(tw, nmsg, 0.99),
                (double)nmsg / (cpu_total / 1e6), (double)nmsg / (wall_total / 1e6), dec[0], dec[1], dec[2], dec[3]);
         for (size_t i = 0; i < nmsg; i++) free(msgs[i]);
     }

@@ -18,50 +18,12 @@
 #include "chokepoint.h"
 #include "engine.h"
 #include "index/index.h"
+#include "bench_util.h"
 #include "search_variants.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: robust to other processes on a busy machine
- * (wall-clock latency is reported beside it). */
-static double cpu_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Reads the full_name column (first field) of a yente negatives CSV. */
-static size_t read_negatives(const char *path, char **out, size_t max) {
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    char line[2048];
-    size_t n = 0;
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        return 0;
-    }
-    while (n < max && fgets(line, sizeof line, f)) {
-        char *c = strchr(line, ',');
-        if (!c || line[0] == '"') continue;
-        *c = 0;
-        out[n++] = strdup(line);
-    }
-    fclose(f);
-    return n;
-}
 
 int main(int argc, char **argv) {
     const char *data = NULL, *shared = "/work/shared/data/opensanctions/yente/candidate_generation_benchmark";
@@ -79,9 +41,9 @@ int main(int argc, char **argv) {
     cp_load_opts lo;
     memset(&lo, 0, sizeof lo);
     lo.lists_dir = data;
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     cp_engine *e = cp_engine_load(&lo, &err);
-    double t_load = now_s() - t0;
+    double t_load = bench_wall_s() - t0;
     if (!e) {
         char b[1024];
         fprintf(stderr, "bench/search: %s\n", cp_error_format(&err, b, sizeof b));
@@ -100,11 +62,7 @@ int main(int argc, char **argv) {
     size_t n_neg_pool = 0;
     char **neg = calloc(100000, sizeof *neg);
     if (!qs || !neg) return 1;
-    char p1[512], p2[512];
-    snprintf(p1, sizeof p1, "%s/negatives_global.csv", shared);
-    snprintf(p2, sizeof p2, "%s/negatives_us.csv", shared);
-    n_neg_pool = read_negatives(p1, neg, 50000);
-    n_neg_pool += read_negatives(p2, neg + n_neg_pool, 50000);
+    n_neg_pool = bench_read_yente_negatives(shared, neg, 50000);
     const char *neg_src = n_neg_pool ? "yente synthetic persons" : "syllable-made names";
     uint32_t seed = 12345;
     size_t n_names = cp_index_name_count(e->index);
@@ -181,24 +139,24 @@ int main(int argc, char **argv) {
         q.name = qs[i];
         cp_results_free(cp_searcher_search(s, &q, NULL));
     }
-    double tall = now_s();
+    double tall = bench_wall_s();
     for (size_t i = 0; i < nq; i++) {
         cp_query q;
         memset(&q, 0, sizeof q);
         q.name = qs[i];
-        double a = now_s(), c = cpu_s();
+        double a = bench_wall_s(), c = bench_cpu_s();
         cp_results *r = cp_searcher_search(s, &q, &err);
-        lat[i] = now_s() - a;
-        cpu[i] = cpu_s() - c;
+        lat[i] = bench_wall_s() - a;
+        cpu[i] = bench_cpu_s() - c;
         if (r) {
             total_results += cp_results_count(r);
             if (cp_results_count(r) && cp_results_get(r, 0)->match) matches++;
         }
         cp_results_free(r);
     }
-    tall = now_s() - tall;
-    qsort(lat, nq, sizeof *lat, cmp_d);
-    qsort(cpu, nq, sizeof *cpu, cmp_d);
+    tall = bench_wall_s() - tall;
+    bench_sort(lat, nq);
+    bench_sort(cpu, nq);
     printf("queries: %zu (60%% list names as listed/typo/swapped/dropped/romanized, 40%% %s)\n", nq, neg_src);
     printf("search latency, one thread, CPU time: p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n",
            cpu[nq / 2] * 1e6, cpu[nq * 9 / 10] * 1e6, cpu[nq * 99 / 100] * 1e6, cpu[nq - 1] * 1e6);
@@ -212,9 +170,9 @@ int main(int argc, char **argv) {
         cp_query q;
         memset(&q, 0, sizeof q);
         q.name = "Nicolas Maduro";
-        double a = now_s();
+        double a = bench_wall_s();
         for (int i = 0; i < 20; i++) cp_results_free(cp_search(e, &q, NULL));
-        printf("cp_search one-shot (new searcher per call): %.2f ms\n", (now_s() - a) / 20 * 1e3);
+        printf("cp_search one-shot (new searcher per call): %.2f ms\n", (bench_wall_s() - a) / 20 * 1e3);
     }
     cp_searcher_free(s);
     for (size_t i = 0; i < nq; i++) free(qs[i]);
