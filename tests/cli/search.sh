@@ -56,7 +56,8 @@ case "$out" in *" 1.000 "*) fail "id-only match must not be 1.0: '$out'";; esac
 
 # 7. --batch: one JSON object per line, in order; a bad line gives an error object
 printf 'Nicolas Maduro\n\tperson\nARTAVIL\tvessel\t\t\nX\t\t\t1962-13-40\nVladimir Putin\tperson\tRU\t1952-10-07\n' > "$tmp/b.tsv"
-"$CHOKEPOINT" search --batch "$tmp/b.tsv" --limit 1 > "$tmp/bo" || fail "batch: exit $?"
+"$CHOKEPOINT" search --batch "$tmp/b.tsv" --limit 1 > "$tmp/bo"; rc=$?
+[ "$rc" -eq 65 ] || fail "batch: exit $rc, want 65 (lines 2 and 4 are errors)"
 [ "$(wc -l < "$tmp/bo")" -eq 5 ] || fail "batch: $(wc -l < "$tmp/bo") lines, want 5"
 for i in 1 2 3 4 5; do
     sed -n "${i}p" "$tmp/bo" | grep -q "^{\"line\":$i," || fail "batch line $i out of order"
