@@ -112,6 +112,17 @@ static int all_digits(const char *s, size_t n) {
     return n > 0;
 }
 
+int cp_name_normalize(cp_normalizer *n, const char *name, size_t len, cp_name_text *out, cp_error *err) {
+    if (!n || !out || (!name && len)) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "cp_name_normalize: NULL argument");
+        return -1;
+    }
+    out->name = name;
+    out->len = len;
+    out->comma_words = -1;
+    return cp_text_words(n->tn, name ? name : "", len, CP_NAME_MAX_BYTES, &out->ws, err);
+}
+
 int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema schema,
                     cp_arena *arena, cp_pname *out, cp_error *err) {
     if (!n || !arena || !out || (!name && len)) {
@@ -119,17 +130,30 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
         return -1;
     }
     memset(out, 0, sizeof *out);
-    cp_words ws;
-    if (cp_text_words(n->tn, name ? name : "", len, CP_NAME_MAX_BYTES, &ws, err) != 0) return -1;
-    out->script = ws.script;
+    cp_name_text t;
+    if (cp_name_normalize(n, name, len, &t, err) != 0) return -1;
+    return cp_name_prepare_text(n, &t, schema, arena, out, err);
+}
+
+int cp_name_prepare_text(cp_normalizer *n, cp_name_text *text, cp_schema schema, cp_arena *arena, cp_pname *out,
+                         cp_error *err) {
+    if (!n || !text || !arena || !out) {
+        cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "cp_name_prepare_text: NULL argument");
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    const cp_words *wsp = &text->ws;
+    const char *name = text->name;
+    size_t len = text->len;
+    out->script = wsp->script;
     int person = schema == CP_SCHEMA_PERSON;
     int org = schema == CP_SCHEMA_ORGANIZATION || schema == CP_SCHEMA_ANY;
     int any = schema == CP_SCHEMA_ANY;
 
     wlist a, b;
     a.n = 0;
-    for (size_t i = 0; i < ws.n; i++)
-        wl_push(&a, ws.buf + ws.off[i], ws.len[i], 0, ws.buf + ws.off[i], ws.len[i]);
+    for (size_t i = 0; i < wsp->n; i++)
+        wl_push(&a, wsp->buf + wsp->off[i], wsp->len[i], 0, wsp->buf + wsp->off[i], wsp->len[i]);
 
     /* 1. name spelling variants (every schema), flagged */
     rewrite(n->tt, CP_TT_VARIANT, &a, &b, CP_TOK_VARIANT);
@@ -144,14 +168,23 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
      * past a title dropped there */
     size_t lead = 0, after_comma = (size_t)-1;
     if (person && name) {
-        const char *comma = memchr(name, ',', len);
-        if (comma && comma > name) {
-            cp_words pre;
-            if (cp_text_words(n->tn, name, (size_t)(comma - name), CP_NAME_MAX_BYTES, &pre, err) != 0) return -1;
-            if (pre.n > 0 && pre.n < a.n) {
-                after_comma = pre.n;
-                lead = (size_t)-1; /* the family name comes first: "KING, Sara" */
+        if (text->comma_words < 0) {
+            /* words before the first comma (schema-independent: computed once per text) */
+            text->comma_words = 0;
+            const char *comma = memchr(name, ',', len);
+            if (comma && comma > name) {
+                cp_words pre;
+                if (cp_text_words(n->tn, name, (size_t)(comma - name), CP_NAME_MAX_BYTES, &pre, err) != 0) {
+                    text->comma_words = -1;
+                    return -1;
+                }
+                text->comma_words = (int)pre.n;
             }
+        }
+        size_t pre_n = (size_t)text->comma_words;
+        if (pre_n > 0 && pre_n < a.n) {
+            after_comma = pre_n;
+            lead = (size_t)-1; /* the family name comes first: "KING, Sara" */
         }
     }
     for (size_t i = 0; i < a.n;) {
@@ -252,7 +285,7 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
         char key[72];
         size_t kl = cp_phonetic_key(b.w[i], b.len[i], key, sizeof key);
         char *k = cp_arena_strndup(arena, key, kl);
-        if (!t || !k) goto nomem;
+        if (!text || !k) goto nomem;
         out->tokens[i] = t;
         out->keys[i] = k;
         out->tok_len[i] = b.len[i];
@@ -260,8 +293,8 @@ int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema sc
         out->flags[i] = b.flags[i];
     }
     /* joined: the words as written (before tables), titles included */
-    for (size_t i = 0; i < ws.n; i++)
-        for (size_t m = 0; m < ws.len[i] && jl < CP_WORDS_BUF; m++) joined[jl++] = ws.buf[ws.off[i] + m];
+    for (size_t i = 0; i < wsp->n; i++)
+        for (size_t m = 0; m < wsp->len[i] && jl < CP_WORDS_BUF; m++) joined[jl++] = wsp->buf[wsp->off[i] + m];
     joined[jl] = '\0';
     out->joined = joined;
     out->joined_len = jl;

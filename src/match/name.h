@@ -24,6 +24,7 @@
 #define CP_MATCH_NAME_H
 #include "chokepoint.h"
 #include "core/arena.h"
+#include "text/normalize.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -106,6 +107,34 @@ typedef struct cp_pname {
  * error). Not thread-safe for one normalizer. */
 int cp_name_prepare(cp_normalizer *n, const char *name, size_t len, cp_schema schema,
                     cp_arena *arena, cp_pname *out, cp_error *err);
+
+/* The schema-independent part of preparing one name: its text turned into
+ * ASCII words (ICU transliteration, the costly part) and, computed on first
+ * need, the number of words before its first comma (the "SURNAME, Given"
+ * title position of person names). A search prepares its query once with
+ * cp_name_normalize and then per candidate schema with
+ * cp_name_prepare_text, instead of repeating the transliteration for every
+ * schema (docs/index.md, "Measured"). */
+typedef struct cp_name_text {
+    const char *name;   /* the text given to cp_name_normalize (borrowed: must outlive this struct) */
+    size_t len;
+    int comma_words;    /* words before the first comma; -1: not computed yet, 0: no comma prefix */
+    cp_words ws;        /* the normalized words */
+} cp_name_text;
+
+/* Fills *out with the words of `name` (as cp_name_prepare: UTF-8, `len`
+ * bytes, invalid bytes dropped, at most CP_NAME_MAX_BYTES read). `name` is
+ * borrowed and must stay valid while *out is used. Returns 0, or -1 with
+ * err set (CP_ERR_ARG for NULL arguments, CP_ERR_IO when ICU fails). Not
+ * thread-safe for one normalizer. */
+int cp_name_normalize(cp_normalizer *n, const char *name, size_t len, cp_name_text *out, cp_error *err);
+
+/* Prepares a normalized name for `schema`; the result is identical to
+ * cp_name_prepare on the same text and schema (which is cp_name_normalize
+ * followed by this). `t` may be reused for any number of schemas (it caches
+ * its comma position). Memory, errors and thread-safety as cp_name_prepare. */
+int cp_name_prepare_text(cp_normalizer *n, cp_name_text *t, cp_schema schema, cp_arena *arena, cp_pname *out,
+                         cp_error *err);
 
 /* ---- scoring ---- */
 

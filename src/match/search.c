@@ -676,12 +676,14 @@ typedef struct qprep {
     cp_pname p[CP_SCHEMA_AIRCRAFT + 1];
     unsigned char done[CP_SCHEMA_AIRCRAFT + 1];
     int failed;
+    cp_name_text text; /* the query normalized once (transliteration); prepared per schema from it */
 } qprep;
 
 static const cp_pname *qprep_get(cp_searcher *s, qprep *qp, const char *name, cp_schema sch) {
+    (void)name;
     if ((unsigned)sch > CP_SCHEMA_AIRCRAFT) sch = CP_SCHEMA_ANY;
     if (!qp->done[sch]) {
-        if (cp_name_prepare(s->norm, name, strlen(name), sch, s->qa, &qp->p[sch], NULL) != 0) {
+        if (cp_name_prepare_text(s->norm, &qp->text, sch, s->qa, &qp->p[sch], NULL) != 0) {
             memset(&qp->p[sch], 0, sizeof qp->p[sch]);
             qp->failed = 1;
         }
@@ -775,11 +777,14 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         s->qa = na;
     }
     qprep qps;
-    memset(&qps, 0, sizeof qps);
+    memset(qps.done, 0, sizeof qps.done);
+    qps.failed = 0;
     cp_pname qp;
     memset(&qp, 0, sizeof qp);
     if (has_name) {
-        if (cp_name_prepare(s->norm, q->name, strlen(q->name), q->schema, s->qa, &qp, err) != 0) return NULL;
+        if (cp_name_normalize(s->norm, q->name, strlen(q->name), &qps.text, err) != 0 ||
+            cp_name_prepare_text(s->norm, &qps.text, q->schema, s->qa, &qp, err) != 0)
+            return NULL;
         qps.p[q->schema] = qp;
         qps.done[q->schema] = 1;
     }
