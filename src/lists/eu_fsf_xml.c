@@ -357,21 +357,12 @@ static int entity(eu_ctx *c, const xmlNode *se) {
 }
 
 int cp_load_eu_fsf_xml(cp_list *l, const cp_list_file *files, size_t n, cp_error *err) {
-    const cp_list_file *f = cp_list_file_find(files, n, "main");
-    if (!f) {
-        cp_error_set(err, CP_ERR_FORMAT, NULL, 0, -1, NULL, "EU FSF list: the \"main\" file is missing");
-        return -1;
-    }
-    const char *file = f->name ? f->name : "eu-fsf.xml";
-    xmlDoc *doc = cp_xml_parse(f->data, f->len, file, err);
+    static const cp_xml_list_spec spec = {"eu-fsf.xml", "export", "an EU FSF export",
+                                          "EU FSF list: the \"main\" file is missing"};
+    const char *file;
+    xmlDoc *doc = cp_xml_open_main(files, n, &spec, &file, err);
     if (!doc) return -1;
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (!cp_xml_is(root, "export")) {
-        cp_error_set(err, CP_ERR_FORMAT, file, cp_xml_line(root), -1, root && root->name ? (const char *)root->name : NULL,
-                     "not an EU FSF export: root element is not <export>");
-        xmlFreeDoc(doc);
-        return -1;
-    }
     eu_ctx c;
     memset(&c, 0, sizeof c);
     c.l = l;

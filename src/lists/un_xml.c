@@ -378,21 +378,12 @@ static int record(un_ctx *c, const xmlNode *rec, int person) {
 }
 
 int cp_load_un_xml(cp_list *l, const cp_list_file *files, size_t n, cp_error *err) {
-    const cp_list_file *f = cp_list_file_find(files, n, "main");
-    if (!f) {
-        cp_error_set(err, CP_ERR_FORMAT, NULL, 0, -1, NULL, "UN list: the \"main\" file (consolidated.xml) is missing");
-        return -1;
-    }
-    const char *file = f->name ? f->name : "consolidated.xml";
-    xmlDoc *doc = cp_xml_parse(f->data, f->len, file, err);
+    static const cp_xml_list_spec spec = {"consolidated.xml", "CONSOLIDATED_LIST", "a UN consolidated list",
+                                          "UN list: the \"main\" file (consolidated.xml) is missing"};
+    const char *file;
+    xmlDoc *doc = cp_xml_open_main(files, n, &spec, &file, err);
     if (!doc) return -1;
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (!cp_xml_is(root, "CONSOLIDATED_LIST")) {
-        cp_error_set(err, CP_ERR_FORMAT, file, cp_xml_line(root), -1, root && root->name ? (const char *)root->name : NULL,
-                     "not a UN consolidated list: root element is not <CONSOLIDATED_LIST>");
-        xmlFreeDoc(doc);
-        return -1;
-    }
     un_ctx c;
     memset(&c, 0, sizeof c);
     c.l = l;

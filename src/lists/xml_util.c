@@ -95,6 +95,26 @@ xmlDoc *cp_xml_parse(const char *data, size_t len, const char *name, cp_error *e
     return doc;
 }
 
+xmlDoc *cp_xml_open_main(const cp_list_file *files, size_t n, const cp_xml_list_spec *spec, const char **file,
+                         cp_error *err) {
+    const cp_list_file *f = cp_list_file_find(files, n, "main");
+    if (!f) {
+        cp_error_set(err, CP_ERR_FORMAT, NULL, 0, -1, NULL, "%s", spec->missing);
+        return NULL;
+    }
+    *file = f->name ? f->name : spec->default_name;
+    xmlDoc *doc = cp_xml_parse(f->data, f->len, *file, err);
+    if (!doc) return NULL;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (!cp_xml_is(root, spec->root)) {
+        cp_error_set(err, CP_ERR_FORMAT, *file, cp_xml_line(root), -1, root && root->name ? (const char *)root->name : NULL,
+                     "not %s: root element is not <%s>", spec->what, spec->root);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 int cp_xml_is(const xmlNode *n, const char *name) {
     return n && n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
 }

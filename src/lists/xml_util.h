@@ -17,6 +17,7 @@
 #define CP_LISTS_XML_UTIL_H
 #include "core/arena.h"
 #include "core/csv.h" /* cp_slice */
+#include "lists/loaders.h" /* cp_list_file */
 #include "chokepoint.h"
 #include <libxml/tree.h>
 #include <stddef.h>
@@ -30,6 +31,24 @@
  * line, column (in the message) and byte offset of the first libxml2 error
  * ("broken XML"), CP_ERR_ARG for a file above CP_XML_MAX_BYTES, CP_ERR_NOMEM. */
 xmlDoc *cp_xml_parse(const char *data, size_t len, const char *name, cp_error *err);
+
+/* What an XML list loader expects of its "main" part (loaders.h). */
+typedef struct cp_xml_list_spec {
+    const char *default_name; /* file name for errors when the part has none */
+    const char *root;         /* required root element, e.g. "CONSOLIDATED_LIST" */
+    const char *what;         /* for the wrong-root error: "not <what>: root element is not <root>" */
+    const char *missing;      /* error message when there is no "main" part */
+} cp_xml_list_spec;
+
+/* Finds the "main" part in files[0..n), parses it with cp_xml_parse and checks
+ * its root element against spec->root. Returns the document (free with
+ * xmlFreeDoc; its root is xmlDocGetRootElement) and sets *file to the name
+ * used in errors (the part's, or spec->default_name; not owned), or NULL with
+ * err filled: CP_ERR_FORMAT spec->missing when there is no "main" part,
+ * CP_ERR_FORMAT naming file, line and root element when the root is wrong,
+ * and cp_xml_parse's errors. */
+xmlDoc *cp_xml_open_main(const cp_list_file *files, size_t n, const cp_xml_list_spec *spec, const char **file,
+                         cp_error *err);
 
 /* 1 if `n` is an element named `name` (no namespace check: the UN and EU
  * files use unprefixed names; EU elements carry a default namespace). */
