@@ -154,21 +154,30 @@ static const cp_country *country_by_code(const cp_geo *g, const char *s, size_t 
     return &g->countries[idx];
 }
 
+/* The country of a variants/places row (column 1: an ISO 3166 alpha-2 code
+ * of the countries table), after checking that the name (column 0) is not
+ * empty; NULL with err (CP_ERR_FORMAT naming path, line and field) else. */
+static const cp_country *row_country(cp_geo *g, const char *path, const cp_tsv *t, cp_error *err) {
+    const cp_country *c = t->f[1].len == 2 ? country_by_code(g, t->f[1].p, 2) : NULL;
+    if (!c) {
+        cp_error_set(err, CP_ERR_FORMAT, path, t->line, -1, "code", "unknown ISO 3166 alpha-2 code '%.*s'",
+                     (int)t->f[1].len, t->f[1].p);
+        return NULL;
+    }
+    if (!t->f[0].len) {
+        cp_error_set(err, CP_ERR_FORMAT, path, t->line, -1, "name", "empty name");
+        return NULL;
+    }
+    return c;
+}
+
 static int load_variants(cp_geo *g, const char *path, const cp_bytes *b, cp_ftext *scratch, cp_error *err) {
     static const char *const cols[] = {"name", "code", "flags", "note"};
     cp_tsv t;
     if (cp_tsv_open(&t, b->data, b->len, path, cols, 4, err) < 0) return -1;
     while (cp_tsv_next(&t, 4)) {
-        const cp_country *c = country_by_code(g, t.f[1].p, t.f[1].len);
-        if (!c || t.f[1].len != 2) {
-            cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "code", "unknown ISO 3166 alpha-2 code '%.*s'",
-                         (int)t.f[1].len, t.f[1].p);
-            return -1;
-        }
-        if (!t.f[0].len) {
-            cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "name", "empty name");
-            return -1;
-        }
+        const cp_country *c = row_country(g, path, &t, err);
+        if (!c) return -1;
         int amb = cp_slice_eq(t.f[2], "ambiguous");
         if (t.f[2].len && !amb) {
             cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "flags", "unknown flag '%.*s' (ambiguous or empty)",
@@ -189,16 +198,8 @@ static int load_places(cp_geo *g, const char *path, const cp_bytes *b, cp_ftext 
     cp_tsv t;
     if (cp_tsv_open(&t, b->data, b->len, path, cols, 6, err) < 0) return -1;
     while (cp_tsv_next(&t, 6)) {
-        const cp_country *c = t.f[1].len == 2 ? country_by_code(g, t.f[1].p, 2) : NULL;
-        if (!c) {
-            cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "code", "unknown ISO 3166 alpha-2 code '%.*s'",
-                         (int)t.f[1].len, t.f[1].p);
-            return -1;
-        }
-        if (!t.f[0].len) {
-            cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "name", "empty name");
-            return -1;
-        }
+        const cp_country *c = row_country(g, path, &t, err);
+        if (!c) return -1;
         if (t.f[2].len && (t.f[2].len > 6 || t.f[2].len < 4 || memcmp(t.f[2].p, c->a2, 2) != 0 || t.f[2].p[2] != '-')) {
             cp_error_set(err, CP_ERR_FORMAT, path, t.line, -1, "region",
                          "region must be an ISO 3166-2 code of %s (e.g. %s-43): '%.*s'", c->a2, c->a2,

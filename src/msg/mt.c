@@ -896,18 +896,25 @@ static int validate(mt_msg *m) {
     return 0;
 }
 
+/* Resets m to parse one message of len bytes; the warnings go to the
+ * caller's array w of MT_MAX_WARNINGS (count *nw), kept across a reset. */
+static void mt_start(mt_msg *m, const char *data, size_t len, const cp_msg_opts *opts, cp_error *err, mt_warn *w,
+                     size_t *nw) {
+    memset(m, 0, sizeof *m);
+    m->d = data;
+    m->len = len;
+    m->opts = opts;
+    m->err = err;
+    m->ack = -1;
+    m->w = w;
+    m->nw = nw;
+}
+
 int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
     mt_msg m;
     mt_warn warns[MT_MAX_WARNINGS];
     size_t nwarn = 0;
-    memset(&m, 0, sizeof m);
-    m.d = data;
-    m.len = len;
-    m.opts = opts;
-    m.err = err;
-    m.ack = -1;
-    m.w = warns;
-    m.nw = &nwarn;
+    mt_start(&m, data, len, opts, err, warns, &nwarn);
     size_t max = opts && opts->max_bytes ? opts->max_bytes : CP_MT_MAX_BYTES;
     if (!data) return fail(&m, 0, NULL, "no input");
     if (len > max) return fail(&m, 0, NULL, "message of %zu bytes exceeds the maximum of %zu", len, max);
@@ -929,14 +936,7 @@ int cp_mt_parse(const char *data, size_t len, const cp_msg_opts *opts, cp_reques
             return 0;
         }
         free(m.f);
-        memset(&m, 0, sizeof m);
-        m.d = data;
-        m.len = len;
-        m.opts = opts;
-        m.err = err;
-        m.ack = -1;
-        m.w = warns;
-        m.nw = &nwarn;
+        mt_start(&m, data, len, opts, err, warns, &nwarn);
         rc = parse_blocks(&m, &pos);
         if (rc == 0 && m.service) rc = fail(&m, pos, "block 1", "two service messages in a row");
     }

@@ -339,16 +339,25 @@ static int json_txn(txn_ctx *c, cp_request *r, json_t *o, const char *prefix) {
     return need_party(c, r, prefix[0] ? prefix : "(root)");
 }
 
+/* Sets up c for one input of len bytes and checks its size: 0, or -1 with
+ * err (via fail) for empty input or more than opts->max_bytes (default
+ * CP_TXN_MAX_BYTES); `what` names the input in that error ("message"). */
+static int txn_begin(txn_ctx *c, const char *data, size_t len, const cp_msg_opts *opts, cp_error *err,
+                     const char *what) {
+    memset(c, 0, sizeof *c);
+    c->d = data;
+    c->len = len;
+    c->opts = opts;
+    c->err = err;
+    size_t max = opts && opts->max_bytes ? opts->max_bytes : CP_TXN_MAX_BYTES;
+    if (!data || !len) return fail(c, NULL, NULL, "empty input");
+    if (len > max) return fail(c, NULL, NULL, "%s of %zu bytes exceeds the maximum of %zu", what, len, max);
+    return 0;
+}
+
 int cp_txn_parse_json(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
     txn_ctx c;
-    memset(&c, 0, sizeof c);
-    c.d = data;
-    c.len = len;
-    c.opts = opts;
-    c.err = err;
-    size_t max = opts && opts->max_bytes ? opts->max_bytes : CP_TXN_MAX_BYTES;
-    if (!data || !len) return fail(&c, NULL, NULL, "empty input");
-    if (len > max) return fail(&c, NULL, NULL, "message of %zu bytes exceeds the maximum of %zu", len, max);
+    if (txn_begin(&c, data, len, opts, err, "message") < 0) return -1;
     json_error_t je;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
@@ -426,14 +435,7 @@ typedef struct csv_col {
 
 int cp_txn_parse_csv(const char *data, size_t len, const cp_msg_opts *opts, cp_request_list *out, cp_error *err) {
     txn_ctx c;
-    memset(&c, 0, sizeof c);
-    c.d = data;
-    c.len = len;
-    c.opts = opts;
-    c.err = err;
-    size_t max = opts && opts->max_bytes ? opts->max_bytes : CP_TXN_MAX_BYTES;
-    if (!data || !len) return fail(&c, NULL, NULL, "empty input");
-    if (len > max) return fail(&c, NULL, NULL, "input of %zu bytes exceeds the maximum of %zu", len, max);
+    if (txn_begin(&c, data, len, opts, err, "input") < 0) return -1;
     /* delimiter from the header line */
     size_t commas = 0, semis = 0, tabs = 0;
     for (size_t i = 0; i < len && data[i] != '\n'; i++)
