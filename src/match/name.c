@@ -306,6 +306,35 @@ nomem:
 
 /* ------------------------------------------------------------ token similarity */
 
+/* A lower bound of the optimal string alignment distance of a and b (at
+ * most 64 bytes each), in O(la + lb): the larger of the length difference
+ * and half the L1 distance of the byte histograms (an insertion or deletion
+ * changes the histogram difference by 1, a substitution by at most 2, an
+ * adjacent transposition by 0). Lets osa_max answer "over the budget"
+ * without the O(la lb) table for most pairs of unrelated tokens; the result
+ * of osa_max is unchanged. */
+static size_t dist_lower_bound(const char *a, size_t la, const char *b, size_t lb) {
+    int8_t cnt[256];
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (size_t i = 0; i < la; i++) cnt[x[i]] = 0;
+    for (size_t i = 0; i < lb; i++) cnt[y[i]] = 0;
+    for (size_t i = 0; i < la; i++) cnt[x[i]]++;
+    for (size_t i = 0; i < lb; i++) cnt[y[i]]--;
+    size_t l1 = 0;
+    for (size_t i = 0; i < la; i++) {
+        int v = cnt[x[i]];
+        l1 += (size_t)(v < 0 ? -v : v);
+        cnt[x[i]] = 0;
+    }
+    for (size_t i = 0; i < lb; i++) {
+        int v = cnt[y[i]];
+        l1 += (size_t)(v < 0 ? -v : v);
+        cnt[y[i]] = 0;
+    }
+    size_t half = (l1 + 1) / 2, dl = la > lb ? la - lb : lb - la;
+    return half > dl ? half : dl;
+}
+
 /* Optimal string alignment distance (Damerau-Levenshtein restricted to
  * adjacent transpositions), strings of at most 64 bytes considered. Stops
  * early and returns max + 1 once the distance must exceed `max` (the two
@@ -313,6 +342,7 @@ nomem:
 static size_t osa_max(const char *a, size_t la, const char *b, size_t lb, size_t max) {
     if (la > 64) la = 64;
     if (lb > 64) lb = 64;
+    if (max < 64 && dist_lower_bound(a, la, b, lb) > max) return max + 1; /* most pairs of unrelated tokens */
     size_t d0[65], d1[65], d2[65];
     size_t *pp = d0, *p = d1, *c = d2;
     size_t prev_min = 0;
@@ -635,8 +665,8 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
             if (one->tok_len[i] < 4 || (one->flags[i] & CP_TOK_NUMBER)) continue;
             for (size_t span = 2; span <= 3; span++)
                 for (size_t j = 0; j + span <= nm && ncand < MAX_CANDS; j++) {
+                    if (many->tokens[j][0] != one->tokens[i][0]) continue; /* buf[0] below */
                     size_t l = concat(many, j, span, buf, sizeof buf);
-                    if (buf[0] != one->tokens[i][0]) continue;
                     double s = cp_token_sim(one->tokens[i], one->tok_len[i], buf, l);
                     if (s < 0.6) continue;
                     double w = side ? wc[i] : wq[i];
