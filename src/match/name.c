@@ -314,22 +314,17 @@ nomem:
  * without the O(la lb) table for most pairs of unrelated tokens; the result
  * of osa_max is unchanged. */
 static size_t dist_lower_bound(const char *a, size_t la, const char *b, size_t lb) {
-    int8_t cnt[256];
+    /* bytes folded to 64 classes (c & 63): merging classes can only lower
+     * the L1 distance, so the bound stays a bound; [a-z0-9] stay apart */
+    int8_t cnt[64];
+    memset(cnt, 0, sizeof cnt);
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    for (size_t i = 0; i < la; i++) cnt[x[i]] = 0;
-    for (size_t i = 0; i < lb; i++) cnt[y[i]] = 0;
-    for (size_t i = 0; i < la; i++) cnt[x[i]]++;
-    for (size_t i = 0; i < lb; i++) cnt[y[i]]--;
-    size_t l1 = 0;
-    for (size_t i = 0; i < la; i++) {
-        int v = cnt[x[i]];
-        l1 += (size_t)(v < 0 ? -v : v);
-        cnt[x[i]] = 0;
-    }
+    for (size_t i = 0; i < la; i++) cnt[x[i] & 63]++;
+    /* after a: L1 = la; each byte of b cancels one of a (-1) or adds one (+1) */
+    size_t l1 = la;
     for (size_t i = 0; i < lb; i++) {
-        int v = cnt[y[i]];
-        l1 += (size_t)(v < 0 ? -v : v);
-        cnt[y[i]] = 0;
+        if (cnt[y[i] & 63]-- > 0) l1--;
+        else l1++;
     }
     size_t half = (l1 + 1) / 2, dl = la > lb ? la - lb : lb - la;
     return half > dl ? half : dl;
@@ -666,6 +661,12 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
             for (size_t span = 2; span <= 3; span++)
                 for (size_t j = 0; j + span <= nm && ncand < MAX_CANDS; j++) {
                     if (many->tokens[j][0] != one->tokens[i][0]) continue; /* buf[0] below */
+                    /* lengths beyond the edit budget: cp_token_sim would give 0 */
+                    size_t lsum = 0;
+                    for (size_t m = j; m < j + span; m++) lsum += many->tok_len[m];
+                    if (lsum > sizeof buf - 1) lsum = sizeof buf - 1;
+                    size_t l1 = one->tok_len[i], Lx = lsum > l1 ? lsum : l1, lmn = lsum < l1 ? lsum : l1;
+                    if (Lx - lmn > edit_budget(Lx)) continue;
                     size_t l = concat(many, j, span, buf, sizeof buf);
                     double s = cp_token_sim(one->tokens[i], one->tok_len[i], buf, l);
                     if (s < 0.6) continue;
