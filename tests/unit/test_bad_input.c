@@ -219,7 +219,7 @@ static void test_too_many_transactions(void **state) {
     assert_int_equal(l.n, 0);
     free(buf);
     const char *row = "A,X\n";
-    buf = malloc(16 + n * 4);
+    buf = malloc(32 + n * 4); /* header (17 bytes + NUL) + rows */
     assert_non_null(buf);
     size_t k = (size_t)sprintf(buf, "id,creditor_name\n");
     for (size_t i = 0; i < n; i++) memcpy(buf + k, row, 4), k += 4;
