@@ -277,7 +277,10 @@ int cp_name_prepare_text(cp_normalizer *n, cp_name_text *text, cp_schema schema,
     out->tok_len = cp_arena_alloc(arena, nt);
     out->key_len = cp_arena_alloc(arena, nt);
     out->flags = cp_arena_alloc(arena, nt);
-    char *joined = cp_arena_alloc(arena, CP_WORDS_BUF + 1);
+    size_t jcap = 0; /* the joined form's length (the arena zeroes what it hands out: no 2 KiB per name) */
+    for (size_t i = 0; i < wsp->n; i++) jcap += wsp->len[i];
+    if (jcap > CP_WORDS_BUF) jcap = CP_WORDS_BUF;
+    char *joined = cp_arena_alloc(arena, jcap + 1);
     if (!out->tokens || !out->keys || !out->tok_len || !out->key_len || !out->flags || !joined) goto nomem;
     size_t jl = 0;
     for (size_t i = 0; i < nt; i++) {
