@@ -8,6 +8,11 @@
 -- Connection settings (SQLite: WAL, synchronous=FULL, foreign_keys) are set by
 -- the store, not here. Every statement is idempotent (IF NOT EXISTS).
 -- See docs/cases.md.
+--
+-- Schema version 2 (schema_version row). This file creates the newest schema;
+-- an older store is brought up to date by the migration steps in
+-- src/cases/store.c (version 1 -> 2: ALTER TABLE alerts ADD COLUMN rule,
+-- hit_kind, hit_field, rule_score, rule_hits). Change both together.
 
 CREATE TABLE IF NOT EXISTS schema_version (
     version     BIGINT NOT NULL
@@ -16,6 +21,14 @@ CREATE TABLE IF NOT EXISTS schema_version (
 -- One alert per (screened transaction, party / list entity pair) that asked
 -- for REVIEW or BLOCK and was not suppressed, or per transaction whose
 -- REVIEW/BLOCK came from goods, route or rule hits (party and entity NULL).
+-- score is the party's name score (party alerts) or the message score (goods,
+-- route and rule alerts). rule .. rule_hits say which policy rule(s) asked for
+-- the alert: rule = the rule names joined by ', ' (first the deciding one);
+-- hit_kind, hit_field, rule_score = kind, message field and own score of the
+-- deciding hit (the highest action, then the highest score); rule_hits = a
+-- JSON array of every hit the alert stands for:
+-- [{"kind","field","value","rule","score","action","reason"}]. NULL in alerts
+-- recorded before version 2 (their result still holds every hit).
 CREATE TABLE IF NOT EXISTS alerts (
     id              BIGINT PRIMARY KEY,
     created_at      TEXT NOT NULL,
@@ -34,7 +47,12 @@ CREATE TABLE IF NOT EXISTS alerts (
     policy          TEXT NOT NULL,
     result          TEXT NOT NULL,
     outcome         TEXT CHECK (outcome IS NULL OR outcome IN ('true_match', 'false_positive')),
-    closed_at       TEXT
+    closed_at       TEXT,
+    rule            TEXT,
+    hit_kind        TEXT CHECK (hit_kind IS NULL OR hit_kind IN ('party', 'goods', 'route', 'rule')),
+    hit_field       TEXT,
+    rule_score      DOUBLE PRECISION,
+    rule_hits       TEXT
 );
 CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
 

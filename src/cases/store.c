@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { SCHEMA_VERSION = 1, COMMENT_MAX = 4000 };
+enum { SCHEMA_VERSION = 2, COMMENT_MAX = 4000 };
 
 struct cp_store {
     cp_db *db;
@@ -68,6 +68,77 @@ static int q(cp_db *db, const char *what, const char *sql, const cp_dbv *p, size
     return -1;
 }
 
+/* Migration steps: migrations[k] takes a store from version k+1 to k+2, in
+ * the common SQL subset of SQLite and PostgreSQL (ALTER TABLE ... ADD COLUMN,
+ * no IF NOT EXISTS: SQLite has none; the version check under the schema lock
+ * makes each step run once). schema.sql holds the result of all of them. */
+static const char *const migrations[] = {
+    /* 1 -> 2: goods, route and rule alerts keep the rule(s) that asked for
+     * them, the kind and field of the deciding hit and the rule's own score. */
+    "ALTER TABLE alerts ADD COLUMN rule TEXT;"
+    "ALTER TABLE alerts ADD COLUMN hit_kind TEXT "
+    "CHECK (hit_kind IS NULL OR hit_kind IN ('party', 'goods', 'route', 'rule'));"
+    "ALTER TABLE alerts ADD COLUMN hit_field TEXT;"
+    "ALTER TABLE alerts ADD COLUMN rule_score DOUBLE PRECISION;"
+    "ALTER TABLE alerts ADD COLUMN rule_hits TEXT;",
+};
+_Static_assert(sizeof migrations / sizeof migrations[0] == SCHEMA_VERSION - 1, "one migration step per version");
+
+int cp_store_schema_version(void) { return SCHEMA_VERSION; }
+
+/* MAX(version) of schema_version; 0 when the table is missing or empty. */
+static int64_t read_version(cp_db *db) {
+    cp_dbres *r = NULL;
+    int64_t v = 0;
+    if (cp_db_query(db, "SELECT MAX(version) FROM schema_version", NULL, 0, &r, NULL) == 0) {
+        v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
+        cp_dbres_free(r);
+    }
+    return v;
+}
+
+/* Creates or migrates the schema in one transaction (db.h begin_schema:
+ * SQLite BEGIN IMMEDIATE; PostgreSQL an advisory lock that concurrent first
+ * opens share). The version is read again under the lock: another process may
+ * have done the work meanwhile. Returns the version afterwards, -1 + err. */
+static int64_t create_or_migrate(cp_db *db, cp_error *err) {
+    if (db->ops->begin_schema(db, err) != 0) return -1;
+    /* Inside the transaction a missing schema_version table would abort a
+     * PostgreSQL transaction: ask the catalog-free way, by creating it. */
+    if (cp_db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", err) != 0) goto fail;
+    int64_t v = read_version(db);
+    if (v == 0) {
+        char ins[160];
+        snprintf(ins, sizeof ins, "INSERT INTO schema_version (version) VALUES (%d)", SCHEMA_VERSION);
+        if (cp_db_exec(db, cp_store_schema_sql(), err) != 0 || cp_db_exec(db, ins, err) != 0 ||
+            cp_db_exec(db,
+                       "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, "
+                       "'0000000000000000000000000000000000000000000000000000000000000000' "
+                       "WHERE NOT EXISTS (SELECT 1 FROM audit_head)",
+                       err) != 0)
+            goto fail;
+        v = SCHEMA_VERSION;
+    } else if (v < SCHEMA_VERSION) {
+        /* PostgreSQL: take the writers' lock first (db.h), so that a writer of
+         * another process is never in the middle of a transaction on the
+         * tables being altered, and never waits on us while holding it. */
+        if (strcmp(db->ops->name, "postgresql") == 0 &&
+            cp_db_exec(db, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", err) != 0)
+            goto fail;
+        for (; v < SCHEMA_VERSION; v++) {
+            cp_dbv p[1] = {cp_dbv_int(v + 1)};
+            if (cp_db_exec(db, migrations[v - 1], err) != 0 ||
+                q(db, "schema version", "UPDATE schema_version SET version = $1", p, 1, NULL, err) != 0)
+                goto fail;
+        }
+    }
+    if (db->ops->commit(db, err) != 0) goto fail;
+    return v;
+fail:
+    db->ops->rollback(db);
+    return -1;
+}
+
 cp_store *cp_store_open(const char *path, cp_error *err) {
     if (!path || !*path) {
         cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, NULL, "case store: no database path");
@@ -84,45 +155,21 @@ cp_store *cp_store_open(const char *path, cp_error *err) {
         return NULL;
     }
     const char *shown = cp_db_is_pg(path) ? "postgresql" : path;
-    /* An existing store is used as is: the DDL below takes table locks
+    /* A store of the current version is used as is: DDL takes table locks
      * (PostgreSQL: CREATE INDEX IF NOT EXISTS takes a SHARE lock even when the
-     * index exists) that would deadlock with other processes' writers. The
-     * schema_version row is written in the same transaction as the tables. */
-    cp_dbres *r = NULL;
-    int64_t v = 0;
-    if (cp_db_query(s->db, "SELECT MAX(version) FROM schema_version", NULL, 0, &r, NULL) == 0) {
-        v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
-        cp_dbres_free(r);
-        r = NULL;
-    }
-    if (v > 0) goto check_version;
-    if (s->db->ops->begin_schema(s->db, err) != 0) {
+     * index exists) that would deadlock with other processes' writers. Only a
+     * new or older store runs DDL, once. */
+    int64_t v = read_version(s->db);
+    if (v < SCHEMA_VERSION) v = create_or_migrate(s->db, err);
+    if (v < 0) {
         if (err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", shown);
         cp_store_close(s);
         return NULL;
     }
-    if (cp_db_exec(s->db, cp_store_schema_sql(), err) != 0 ||
-        cp_db_exec(s->db,
-                   "INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);"
-                   "INSERT INTO audit_head (id, seq, hash) SELECT 1, 0, "
-                   "'0000000000000000000000000000000000000000000000000000000000000000' "
-                   "WHERE NOT EXISTS (SELECT 1 FROM audit_head);",
-                   err) != 0 ||
-        s->db->ops->commit(s->db, err) != 0) {
-        s->db->ops->rollback(s->db);
-        cp_store_close(s);
-        return NULL;
-    }
-    if (q(s->db, "schema version", "SELECT MAX(version) FROM schema_version", NULL, 0, &r, err) != 0) {
-        cp_store_close(s);
-        return NULL;
-    }
-    v = r->rows ? cp_dbres_int(r, 0, 0) : 0;
-    cp_dbres_free(r);
-check_version:
     if (v != SCHEMA_VERSION) {
         cp_error_set(err, CP_ERR_FORMAT, shown, 0, -1, "schema_version",
-                     "case store schema version %lld, this program knows %d", (long long)v, SCHEMA_VERSION);
+                     "case store schema version %lld is newer than this program's (%d)", (long long)v,
+                     SCHEMA_VERSION);
         cp_store_close(s);
         return NULL;
     }
@@ -225,7 +272,8 @@ static int find_suppression(cp_db *db, cp_alert_new *it, const char *at, const c
 static int insert_alert(cp_db *db, cp_alert_new *it, const char *at, const char *actor, cp_error *err) {
     int64_t id = next_id(db, "alerts", err);
     if (id < 0) return -1;
-    cp_dbv p[15] = {cp_dbv_int(id),
+    cp_dbv none = {CP_DBT_NULL, 0, 0, NULL};
+    cp_dbv p[20] = {cp_dbv_int(id),
                     cp_dbv_text(at),
                     cp_dbv_text(actor),
                     cp_dbv_text(it->message_id),
@@ -239,20 +287,29 @@ static int insert_alert(cp_db *db, cp_alert_new *it, const char *at, const char 
                     cp_dbv_text(it->list_version),
                     cp_dbv_text(it->lists_json ? it->lists_json : "[]"),
                     cp_dbv_text(it->policy ? it->policy : ""),
-                    cp_dbv_text(it->result_json ? it->result_json : "{}")};
+                    cp_dbv_text(it->result_json ? it->result_json : "{}"),
+                    cp_dbv_text(it->rule),
+                    cp_dbv_text(it->hit_kind),
+                    cp_dbv_text(it->hit_field),
+                    it->hit_kind && it->rule_score >= 0 ? cp_dbv_real(it->rule_score) : none,
+                    cp_dbv_text(it->rule_hits_json)};
     if (q(db, "insert alert",
           "INSERT INTO alerts (id, created_at, created_by, message_id, status, decision, score, "
           "party, party_key, entity_id, entity_name, entity_hash, list_version, lists, policy, "
-          "result) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-          p, 15, NULL, err) != 0)
+          "result, rule, hit_kind, hit_field, rule_score, rule_hits) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, "
+          "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, CAST($19 AS DOUBLE PRECISION), $20)",
+          p, 20, NULL, err) != 0)
         return -1;
     it->alert_id = id;
     char obj[40];
     snprintf(obj, sizeof obj, "alert:%lld", (long long)id);
-    json_t *d = json_pack("{s:o, s:s, s:f, s:o, s:o, s:o, s:s}", "message_id", jstr_or_null(it->message_id),
-                          "decision", cp_decision_name(it->decision), "score", it->score, "party",
-                          jstr_or_null(it->party), "entity_id", jstr_or_null(it->entity_id), "list_version",
-                          jstr_or_null(it->list_version), "policy", it->policy ? it->policy : "");
+    json_t *d = json_pack("{s:o, s:s, s:f, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "message_id",
+                          jstr_or_null(it->message_id), "decision", cp_decision_name(it->decision), "score",
+                          it->score, "party", jstr_or_null(it->party), "entity_id", jstr_or_null(it->entity_id),
+                          "list_version", jstr_or_null(it->list_version), "policy", it->policy ? it->policy : "",
+                          "rule", jstr_or_null(it->rule), "hit_kind", jstr_or_null(it->hit_kind), "hit_field",
+                          jstr_or_null(it->hit_field), "rule_score",
+                          it->hit_kind && it->rule_score >= 0 ? json_real(it->rule_score) : json_null());
     return audit(db, at, actor, "alert.created", obj, d, err);
 }
 
@@ -589,10 +646,11 @@ static json_t *row_object(const cp_dbres *r, size_t row, const char *const *json
 
 #define ALERT_COLS                                                                                          \
     "id, created_at, created_by, message_id, status, decision, score, party, entity_id, entity_name, "      \
-    "entity_hash, list_version, lists, policy, outcome, closed_at"
+    "entity_hash, list_version, lists, policy, outcome, closed_at, rule, hit_kind, hit_field, rule_score, "   \
+    "rule_hits"
 
 json_t *cp_store_alert_get(cp_store *s, int64_t alert_id, cp_error *err) {
-    static const char *const jcols[] = {"lists", "result", NULL};
+    static const char *const jcols[] = {"lists", "result", "rule_hits", NULL};
     cp_store_lock(s);
     cp_db *db = s->db;
     json_t *o = NULL;
@@ -631,7 +689,7 @@ out:
 }
 
 json_t *cp_store_alerts_list(cp_store *s, const char *status, int64_t before_id, size_t limit, cp_error *err) {
-    static const char *const jcols[] = {"lists", NULL};
+    static const char *const jcols[] = {"lists", "rule_hits", NULL};
     if (limit == 0 || limit > 1000) limit = 1000;
     cp_store_lock(s);
     cp_dbv p[3] = {cp_dbv_text(status), cp_dbv_int(before_id), cp_dbv_int((int64_t)limit)};

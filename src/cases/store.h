@@ -59,12 +59,24 @@ typedef enum cp_role {
 const char *cp_role_name(cp_role r);
 int cp_role_parse(const char *s);
 
+/* The schema version this program writes (schema_version row). */
+int cp_store_schema_version(void);
+
 /* Opens (creating the schema if needed) the store at `path`: a SQLite file
  * (":memory:" allowed; WAL + synchronous=FULL + foreign keys), or, when
  * `path` starts with "postgresql://" or "postgres://", the PostgreSQL
  * database named by that libpq connection URI (synchronous_commit=on). NULL +
  * err (CP_ERR_IO naming the path, never a password, and the engine's
- * message) on failure. Free with cp_store_close (accepts NULL). */
+ * message) on failure. Free with cp_store_close (accepts NULL).
+ * Schema versions: a new store gets the current schema (schema.sql); a store
+ * of an older version is migrated in one transaction, step by step (1 -> 2:
+ * ALTER TABLE alerts ADD COLUMN rule, hit_kind, hit_field, rule_score,
+ * rule_hits), under the schema lock and, on PostgreSQL, the writers' row
+ * lock on audit_head, so that concurrent opens and writers in other
+ * processes wait instead of seeing half a migration; the schema_version row
+ * is updated in the same transaction. A store of a newer version than this
+ * program knows is refused (CP_ERR_FORMAT, field "schema_version"). A store
+ * of the current version is opened without any DDL. */
 cp_store *cp_store_open(const char *path, cp_error *err);
 void cp_store_close(cp_store *s);
 
@@ -86,6 +98,16 @@ typedef struct cp_alert_new {
     const char *lists_json;    /* JSON array of {"id","version"} of every loaded list */
     const char *policy;        /* cp_policy_version */
     const char *result_json;   /* the full screening result (cp_screen_result_to_json) */
+    /* Which policy rule(s) asked for the alert (all NULL allowed: unknown).
+     * For goods, route and rule alerts these say why the message alerted; for
+     * party alerts the rule(s) the party hit fed (party_listed, ...). */
+    const char *rule;          /* rule name(s), joined by ", ", the deciding one first */
+    const char *hit_kind;      /* kind of the deciding hit: "party", "goods", "route", "rule" */
+    const char *hit_field;     /* its message field ("45A", "[0].creditor") */
+    double rule_score;         /* its own score in [0,1] (the rule's weight; name score for parties);
+                                  stored only with hit_kind; < 0: none */
+    const char *rule_hits_json;/* JSON array of the hits the alert stands for:
+                                  [{"kind","field","value","rule","score","action","reason"}] */
     /* Filled by cp_store_record_alerts: */
     int64_t alert_id;          /* > 0 when an alert was created */
     int64_t suppressed_by;     /* > 0: id of the suppression that matched (no alert) */
@@ -132,13 +154,15 @@ cp_store_rc cp_store_disposition(cp_store *s, int64_t alert_id, const char *user
 /* An alert with its dispositions as a new JSON object ({"id","created_at",
  * "message_id","status","decision","score","party","entity_id",
  * "entity_name","entity_hash","list_version","lists","policy","outcome",
- * "closed_at","result":{...},"dispositions":[{...}]}), NULL when not found
+ * "closed_at","rule","hit_kind","hit_field","rule_score","rule_hits":[...],
+ * "result":{...},"dispositions":[{...}]}), NULL when not found
  * (err CP_ERR_NOTFOUND) or on error. Caller json_decref's it. */
 json_t *cp_store_alert_get(cp_store *s, int64_t alert_id, cp_error *err);
 
 /* Alerts, newest first, with status `status` (NULL: any), id < before_id
  * (0: no bound), at most `limit` (1..1000), without "result" and
- * "dispositions": {"alerts":[...]}. NULL + err on error. */
+ * "dispositions" (with "rule" .. "rule_hits"): {"alerts":[...]}. NULL + err
+ * on error. */
 json_t *cp_store_alerts_list(cp_store *s, const char *status, int64_t before_id, size_t limit,
                              cp_error *err);
 

@@ -391,7 +391,37 @@ static void set_budget_error(const cp_server *s, reply *rep, size_t done, const 
 typedef struct cand_extra {
     char key[512];
     char hash[65];
+    char rule[512];      /* rule names joined by ", " */
+    const cp_hit *best;  /* the deciding hit: highest action, then highest score */
+    json_t *hits;        /* the hits this alert stands for (rule_hits) */
+    char *hits_text;
 } cand_extra;
+
+/* Adds hit h to candidate x: its rule name (once) to x->rule, the hit to
+ * x->hits, and makes it the deciding hit when it asks for more (or as much
+ * with a higher score). The deciding rule's name comes first. */
+static void cand_add_hit(cand_extra *x, const cp_hit *h) {
+    int better = !x->best || h->action > x->best->action ||
+                 (h->action == x->best->action && h->score > x->best->score);
+    if (better) x->best = h;
+    if (!x->hits) x->hits = json_array();
+    json_array_append_new(x->hits, json_pack("{s:s, s:s?, s:s?, s:s?, s:f, s:s, s:s?}", "kind",
+                                             cp_hit_kind_name(h->kind), "field", h->field, "value", h->value,
+                                             "rule", h->rule, "score", h->score, "action",
+                                             cp_decision_name(h->action), "reason", h->reason));
+    if (!h->rule) return;
+    size_t l = strlen(h->rule), n = strlen(x->rule);
+    for (const char *p = x->rule; (p = strstr(p, h->rule)) != NULL; p += l)
+        if ((p == x->rule || p[-1] == ' ') && (p[l] == 0 || p[l] == ',')) return; /* already named */
+    if (n + l + 3 > sizeof x->rule) return; /* the full list stays in rule_hits */
+    if (better && n) { /* deciding rule first */
+        memmove(x->rule + l + 2, x->rule, n + 1);
+        memcpy(x->rule, h->rule, l);
+        memcpy(x->rule + l, ", ", 2);
+    } else {
+        snprintf(x->rule + n, sizeof x->rule - n, "%s%s", n ? ", " : "", h->rule);
+    }
+}
 
 /* Records alerts for one result and returns its JSON object augmented with
  * "alerts", "suppressed" and "effective_decision"; NULL + reply set on a
@@ -422,11 +452,13 @@ static json_t *screen_result(cp_server *s, snap *sn, worker *w, const cp_screen_
         return NULL;
     }
     cp_decision other = CP_PASS;
+    cand_extra *ox = &x[cap - 1]; /* the goods/route/rule alert's hits */
     for (size_t i = 0; i < r->n_hits; i++) {
         const cp_hit *h = &r->hits[i];
         if (h->action < CP_REVIEW) continue;
         if (h->kind != CP_HIT_PARTY || !h->entity_id || !h->value) {
             if (h->action > other) other = h->action;
+            cand_add_hit(ox, h);
             continue;
         }
         size_t k;
@@ -435,8 +467,10 @@ static json_t *screen_result(cp_server *s, snap *sn, worker *w, const cp_screen_
         if (k < n) {
             if (h->action > c[k].decision) c[k].decision = h->action;
             if (h->score > c[k].score) c[k].score = h->score;
+            cand_add_hit(&x[k], h);
             continue;
         }
+        cand_add_hit(&x[n], h);
         cp_alert_new *a = &c[n];
         a->decision = h->action;
         a->score = h->score;
@@ -455,9 +489,20 @@ static json_t *screen_result(cp_server *s, snap *sn, worker *w, const cp_screen_
     if (other >= CP_REVIEW) {
         c[n].decision = other;
         c[n].score = r->score;
+        if (n != cap - 1) { /* the goods/route/rule hits go with this alert */
+            x[n] = *ox;
+            memset(ox, 0, sizeof *ox);
+        }
         n++;
     }
     for (size_t k = 0; k < n; k++) {
+        if (x[k].best) {
+            c[k].rule = x[k].rule[0] ? x[k].rule : NULL;
+            c[k].hit_kind = cp_hit_kind_name(x[k].best->kind);
+            c[k].hit_field = x[k].best->field;
+            c[k].rule_score = x[k].best->score;
+        }
+        if (x[k].hits) c[k].rule_hits_json = x[k].hits_text = json_dumps(x[k].hits, JSON_COMPACT);
         c[k].message_id = r->message_id;
         c[k].lists_json = lists_text;
         c[k].policy = r->policy;
@@ -482,6 +527,10 @@ static json_t *screen_result(cp_server *s, snap *sn, worker *w, const cp_screen_
         }
     }
     free(c);
+    for (size_t k = 0; k < cap; k++) {
+        json_decref(x[k].hits);
+        free(x[k].hits_text);
+    }
     free(x);
     free(lists_text);
     free(j);
