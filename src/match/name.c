@@ -6,6 +6,9 @@
 #include "text/phonetic.h"
 #include "text/tables.h"
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -850,6 +853,196 @@ double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_
     y->base = base;
     y->score = score;
     return score;
+}
+
+/* ------------------------------------------------------------ upper bound */
+
+/* Byte histogram of a string cut at 64 bytes, in the 64 classes of
+ * dist_lower_bound. */
+static void hist_of(const char *s, size_t len, uint8_t h[64]) {
+    memset(h, 0, 64);
+    if (len > 64) len = 64;
+    for (size_t i = 0; i < len; i++) h[(unsigned char)s[i] & 63]++;
+}
+
+/* dist_lower_bound of two strings from their histograms and lengths. */
+static size_t hist_lower_bound(const uint8_t *x, size_t la, const uint8_t *y, size_t lb) {
+    if (la > 64) la = 64;
+    if (lb > 64) lb = 64;
+    size_t l1 = 0;
+#if defined(__SSE2__)
+    for (size_t k = 0; k < 64; k += 16) {
+        __m128i d = _mm_sad_epu8(_mm_loadu_si128((const __m128i *)(const void *)(x + k)),
+                                 _mm_loadu_si128((const __m128i *)(const void *)(y + k)));
+        l1 += (size_t)_mm_cvtsi128_si32(d) + (size_t)_mm_extract_epi16(d, 4);
+    }
+#else
+    for (size_t k = 0; k < 64; k++) l1 += (size_t)(x[k] > y[k] ? x[k] - y[k] : y[k] - x[k]);
+#endif
+    size_t half = (l1 + 1) / 2, dl = la > lb ? la - lb : lb - la;
+    return half > dl ? half : dl;
+}
+
+void cp_name_hists_of(const cp_pname *p, cp_name_hists *h) {
+    size_t n = p->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : p->n_tokens;
+    for (size_t i = 0; i < n; i++) {
+        hist_of(p->tokens[i], p->tok_len[i], h->tok[i]);
+        hist_of(p->keys[i], p->key_len[i], h->key[i]);
+    }
+    h->n = n;
+}
+
+/* List-name histograms built on first need (most pairs are told apart by
+ * length, exact tokens or the first check). */
+typedef struct lazy_hists {
+    cp_name_hists h;
+    uint8_t have_tok[CP_NAME_MAX_TOKENS], have_key[CP_NAME_MAX_TOKENS];
+} lazy_hists;
+
+static const uint8_t *lazy_tok(lazy_hists *l, const cp_pname *c, size_t j) {
+    if (!l->have_tok[j]) {
+        hist_of(c->tokens[j], c->tok_len[j], l->h.tok[j]);
+        l->have_tok[j] = 1;
+    }
+    return l->h.tok[j];
+}
+
+static const uint8_t *lazy_key(lazy_hists *l, const cp_pname *c, size_t j) {
+    if (!l->have_key[j]) {
+        hist_of(c->keys[j], c->key_len[j], l->h.key[j]);
+        l->have_key[j] = 1;
+    }
+    return l->h.key[j];
+}
+
+/* 0 when pair_sim(q, i, c, j) is certainly below the alignment cut-off
+ * (0.45), 1 when it may reach it. Follows pair_sim branch by branch with
+ * every edit distance replaced by its lower bound (so "may" errs on the
+ * side of 1); q token i is not a legal form. */
+static int pair_may_align(const cp_pname *q, size_t i, const cp_pname *c, size_t j, int cross, int person,
+                          const cp_name_hists *hq, lazy_hists *hc) {
+    uint8_t fq = q->flags[i], fc = c->flags[j];
+    const char *a = q->tokens[i], *b = c->tokens[j];
+    size_t la = q->tok_len[i], lb = c->tok_len[j];
+    if (fc & CP_TOK_LEGAL) return 0; /* legal only with legal */
+    if (la == lb && memcmp(a, b, la) == 0) return 1;
+    if ((fq | fc) & CP_TOK_NUMBER) return 0;
+    if ((fq & CP_TOK_INITIAL) || (fc & CP_TOK_INITIAL)) return !(fq & fc & CP_TOK_INITIAL) && a[0] == b[0];
+    if (!cross && (q->script == CP_SCRIPT_HANGUL || q->script == CP_SCRIPT_HAN)) return 1;
+    size_t L = la > lb ? la : lb;
+    if (hist_lower_bound(hq->tok[i], la, lazy_tok(hc, c, j), lb) <= edit_budget(L)) return 1; /* spelling */
+    const char *ka = q->keys[i], *kb = c->keys[j];
+    size_t kla = q->key_len[i], klb = c->key_len[j];
+    if (kla >= 2 && kla == klb && memcmp(ka, kb, kla) == 0) return 1; /* same key */
+    if (kla >= 3 && klb >= 3) {
+        size_t Lk = kla > klb ? kla : klb;
+        if (hist_lower_bound(hq->key[i], kla, lazy_key(hc, c, j), klb) <= edit_budget(Lk)) return 1; /* near keys */
+        if (cross) {
+            char k1[72], k2[72];
+            size_t l1 = loose_key(ka, kla, k1), l2 = loose_key(kb, klb, k2);
+            if (l1 == l2 && memcmp(k1, k2, l1) == 0) return 1; /* loose keys */
+        }
+    }
+    if (person && (baltic_stem(a, la) != la || baltic_stem(b, lb) != lb)) return 1;
+    return 0;
+}
+
+/* Marks in `may_one` / `may_many` the tokens that some joined/split
+ * candidate of cp_name_score (one token of `one` against 2-3 adjacent
+ * tokens of `many`) may involve: same first letter, lengths within the edit
+ * budget (the checks cp_name_score makes before measuring). */
+static void joined_may_align(const cp_pname *one, size_t n1, const cp_pname *many, size_t nm, uint8_t *may_one,
+                             uint8_t *may_many) {
+    for (size_t i = 0; i < n1; i++) {
+        if (one->tok_len[i] < 4 || (one->flags[i] & CP_TOK_NUMBER)) continue;
+        for (size_t span = 2; span <= 3; span++)
+            for (size_t j = 0; j + span <= nm; j++) {
+                if (many->tokens[j][0] != one->tokens[i][0]) continue;
+                size_t lsum = 0;
+                for (size_t m = j; m < j + span; m++) lsum += many->tok_len[m];
+                if (lsum > 199) lsum = 199;
+                size_t l1 = one->tok_len[i], Lx = lsum > l1 ? lsum : l1, lmn = lsum < l1 ? lsum : l1;
+                if (Lx - lmn > edit_budget(Lx)) continue;
+                may_one[i] = 1;
+                for (size_t m = j; m < j + span; m++) may_many[m] = 1;
+            }
+    }
+}
+
+double cp_name_score_bound(const cp_pname *q, const cp_name_hists *hq, const cp_pname *c, cp_schema schema,
+                           double cutoff) {
+    size_t nq = q->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : q->n_tokens;
+    size_t nc = c->n_tokens > CP_NAME_MAX_TOKENS ? CP_NAME_MAX_TOKENS : c->n_tokens;
+    if (nq == 0 || nc == 0) return 0.0;
+    int person = schema == CP_SCHEMA_PERSON;
+    int cross = q->script != c->script && q->script != CP_SCRIPT_UNKNOWN && c->script != CP_SCRIPT_UNKNOWN;
+    /* tokens that no candidate can align stay unmatched: their weight is
+     * the least contradicting / missing mass (u on the query side, v on the
+     * list side) */
+    uint8_t mq[CP_NAME_MAX_TOKENS] = {0}, mc[CP_NAME_MAX_TOKENS] = {0};
+    cp_name_hists own;
+    if (!hq || hq->n != nq) {
+        cp_name_hists_of(q, &own);
+        hq = &own;
+    }
+    lazy_hists hsc;
+    memset(hsc.have_tok, 0, nc);
+    memset(hsc.have_key, 0, nc);
+    for (size_t i = 0; i < nq; i++) {
+        if (q->flags[i] & CP_TOK_LEGAL) continue;
+        for (size_t j = 0; j < nc; j++)
+            if ((!mq[i] || !mc[j]) && pair_may_align(q, i, c, j, cross, person, hq, &hsc)) mq[i] = mc[j] = 1;
+    }
+    size_t unmarked = 0;
+    for (size_t i = 0; i < nq; i++) unmarked += !mq[i];
+    for (size_t j = 0; j < nc; j++) unmarked += !mc[j];
+    if (unmarked) { /* joined/split candidates may align the rest */
+        joined_may_align(q, nq, c, nc, mq, mc);
+        joined_may_align(c, nc, q, nq, mc, mq);
+    }
+    double Wq = 0, Wc = 0, u = 0, v = 0;
+    int q_patr = 0, c_patr = 0;
+    for (size_t i = 0; i < nq; i++) {
+        double w = tok_weight(q, i);
+        Wq += w;
+        if (!mq[i] && !(q->flags[i] & (CP_TOK_LEGAL | CP_TOK_NUMBER))) u += w;
+        q_patr |= (q->flags[i] & CP_TOK_PATRONYMIC) != 0;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        double w = tok_weight(c, j);
+        Wc += w;
+        if (!mc[j] && !(c->flags[j] & (CP_TOK_LEGAL | CP_TOK_NUMBER))) v += w;
+        c_patr |= (c->flags[j] & CP_TOK_PATRONYMIC) != 0;
+    }
+    /* cp_name_score's unmatched penalty with U_q >= u, U_c >= v, the least
+     * missing coefficients (0.25 list, 0.20 query) and every halving that
+     * may apply (patronymic; one titled query word):
+     *   f = 3 sqrt(Uq Uc) / W + A (Uc - min(sqrt(Uq Uc), Uc)) + B (Uq - min(sqrt(Uq Uc), Uq)),
+     * A = 0.25 h_c / Wc, B = 0.20 h_q / Wq, W = Wq + Wc. When 3 / W >= A and
+     * 3 / W >= B, f is nondecreasing in Uq and in Uc (on Uq <= Uc it is
+     * A Uc + (3/W - A) sqrt(Uq Uc), symmetric on the other side, equal on
+     * the diagonal), so f(u, v) bounds it from below; otherwise no bound. */
+    double hcf = (c_patr ? 0.5 : 1.0) * (person && q->n_strong == 1 && nq == 1 && (q->flags[0] & CP_TOK_TITLED) ? 0.5 : 1.0);
+    double hqf = q_patr ? 0.5 : 1.0;
+    double W = Wq + Wc, A = 0.25 * hcf / Wc, B = 0.20 * hqf / Wq, pen = 0.0;
+    if (W > 0 && 3.0 / W >= A && 3.0 / W >= B) {
+        double con = sqrt(u * v);
+        pen = 3.0 * con / W + A * (v - (con < v ? con : v)) + B * (u - (con < u ? con : u));
+    }
+    if (cross) pen += 0.03;
+    double ub = 1.0 - pen;
+    if (ub >= cutoff) return 1.0; /* may reach the cut-off: no need to look closer */
+    /* the whole names compared as one token (step 5 of cp_name_score) */
+    double ub_joined = 0.0;
+    if (q->joined_len >= 6 && c->joined_len >= 6) {
+        size_t la = q->joined_len, lb = c->joined_len, L = la > lb ? la : lb, lmin = la < lb ? la : lb;
+        size_t d = dist_lower_bound(q->joined, la > 64 ? 64 : la, c->joined, lb > 64 ? 64 : lb);
+        if (L - lmin <= edit_budget(L) && d <= edit_budget(L)) ub_joined = 0.97 * (1.0 - 1.4 * (double)d / (double)L);
+    }
+    if (ub_joined > ub) ub = ub_joined;
+    if (ub < 0) ub = 0;
+    if (ub > 1) ub = 1;
+    return ub;
 }
 
 static const char *const kind_names[] = {"exact", "phonetic", "fuzzy", "initial", "joined", "legal"};

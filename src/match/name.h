@@ -180,6 +180,32 @@ typedef struct cp_name_why {
  * allocation. Empty names score 0. */
 double cp_name_score(const cp_pname *q, const cp_pname *c, cp_schema schema, cp_name_why *why);
 
+/* Letter histograms of a prepared name's tokens and phonetic keys (first
+ * 64 bytes of each, bytes folded to 64 classes): the input of the cheap
+ * edit-distance lower bounds of cp_name_score_bound. A search computes them
+ * once for its query. */
+typedef struct cp_name_hists {
+    size_t n; /* tokens covered (min(n_tokens, CP_NAME_MAX_TOKENS)) */
+    uint8_t tok[CP_NAME_MAX_TOKENS][64];
+    uint8_t key[CP_NAME_MAX_TOKENS][64];
+} cp_name_hists;
+
+/* Fills *h for p (which must stay unchanged while h is used). Thread-safe. */
+void cp_name_hists_of(const cp_pname *p, cp_name_hists *h);
+
+/* An upper bound of cp_name_score(q, c, schema, NULL) in [0,1], in a
+ * fraction of its cost, for skipping pairs that cannot reach `cutoff`:
+ * tokens that no candidate pair of cp_name_score can align (told apart by
+ * edit-distance lower bounds from lengths and letter counts) must stay
+ * unmatched, and their weight gives the least unmatched-parts penalty; the
+ * whole-name comparison is bounded the same way. Once the bound is seen to
+ * reach `cutoff`, 1.0 is returned without looking further (a bound still).
+ * `hq` holds q's histograms (cp_name_hists_of), or NULL to compute them.
+ * Rounding: the true score may exceed the bound by floating-point error
+ * only; callers add a margin (1e-6). Pure: thread-safe, no allocation. */
+double cp_name_score_bound(const cp_pname *q, const cp_name_hists *hq, const cp_pname *c, cp_schema schema,
+                           double cutoff);
+
 /* Writes a one-line human-readable explanation of `why` (token pairs and
  * penalties) into buf (always NUL-terminated when size > 0). Returns buf. */
 const char *cp_name_why_format(const cp_name_why *why, const cp_pname *q, const cp_pname *c,

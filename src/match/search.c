@@ -229,6 +229,7 @@ struct cp_searcher {
     cp_geo *geo;             /* country table, loaded at the first query with a country */
     int geo_failed;          /* ... and could not be loaded: compare country text as written */
     cp_ftext ft;             /* scratch for cp_geo_country_lookup */
+    cp_name_hists qh[CP_SCHEMA_AIRCRAFT + 1]; /* the query's letter histograms per schema (score bounds) */
 };
 
 void cp_searcher_free(cp_searcher *s) {
@@ -677,6 +678,7 @@ typedef struct qprep {
     unsigned char done[CP_SCHEMA_AIRCRAFT + 1];
     int failed;
     cp_name_text text; /* the query normalized once (transliteration); prepared per schema from it */
+    unsigned char hists_done[CP_SCHEMA_AIRCRAFT + 1]; /* cp_searcher.qh[schema] is this query's */
 } qprep;
 
 static const cp_pname *qprep_get(cp_searcher *s, qprep *qp, const char *name, cp_schema sch) {
@@ -778,6 +780,7 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
     }
     qprep qps;
     memset(qps.done, 0, sizeof qps.done);
+    memset(qps.hists_done, 0, sizeof qps.hists_done);
     qps.failed = 0;
     cp_pname qp;
     memset(&qp, 0, sizeof qp);
@@ -829,6 +832,13 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         size_t why;
     } scored[CP_S_CAND_NAMES];
     size_t n_scored = 0;
+    /* The most positive evidence can add (date of birth, country) closes
+     * this much of the gap: a hit whose name score cannot reach min_score
+     * even so is dropped without looking at its facts; a name whose score
+     * bound (cp_name_score_bound) cannot reach it is not scored at all. */
+    double keep_gap = (qd.year ? 1.0 - CP_EV_DOB_EXACT : 1.0) * (q->country && *q->country ? 1.0 - CP_EV_COUNTRY : 1.0);
+    /* name score needed to reach min_score with that evidence, a little lower (the bound may stop early above it) */
+    double cutoff = 1.0 - (1.0 - min_score) / keep_gap - 1e-3;
     for (size_t i = 0; i < nh; i++) {
         const cp_idx_name *nm = cp_index_name(s->ix, heap[i].id);
         if (filter && !s->list_ok[nm->list]) continue;
@@ -842,10 +852,36 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         for (size_t k = 0; k < n_scored; k++)
             if (scored[k].canon == nm->canon && scored[k].sch == sch) {
                 sc = scored[k].score;
-                s->whys[i] = s->whys[scored[k].why];
+                if (sc >= 0) s->whys[i] = s->whys[scored[k].why];
                 break;
             }
+        if (sc == -2) continue; /* the same name was skipped by its bound */
         if (sc < 0) {
+            unsigned si = (unsigned)sch <= CP_SCHEMA_AIRCRAFT ? (unsigned)sch : CP_SCHEMA_ANY;
+            if (!qps.hists_done[si]) {
+                cp_name_hists_of(qx, &s->qh[si]);
+                qps.hists_done[si] = 1;
+            }
+            double ub = cp_name_score_bound(qx, &s->qh[si], &nm->pn, sch, cutoff) + 1e-6;
+#ifdef CP_BOUND_CHECK
+            {
+                double chk = cp_name_score(qx, &nm->pn, sch, NULL);
+                double full = cp_name_score_bound(qx, &s->qh[si], &nm->pn, sch, 2.0) + 1e-6;
+                if (chk > ub || chk > full) {
+                    fprintf(stderr, "BOUND VIOLATION %s | %s: score %.6f bound %.6f\n", q->name,
+                            ent->names[nm->name].text, chk, ub);
+                    abort();
+                }
+            }
+#endif
+            if (1.0 - (1.0 - ub) * keep_gap + 1e-9 < min_score) { /* cannot reach min_score */
+                scored[n_scored].canon = nm->canon;
+                scored[n_scored].sch = sch;
+                scored[n_scored].score = -2;
+                scored[n_scored].why = i;
+                n_scored++;
+                continue;
+            }
             sc = cp_name_score(qx, &nm->pn, sch, &s->whys[i]);
             scored[n_scored].canon = nm->canon;
             scored[n_scored].sch = sch;
@@ -892,10 +928,6 @@ cp_results *cp_searcher_search(cp_searcher *s, const cp_query *q, cp_error *err)
         goto oom;
     }
     size_t ns = 0;
-    /* The most positive evidence can add (date of birth, country) closes
-     * this much of the gap: a hit whose name score cannot reach min_score
-     * even so is dropped without looking at its facts. */
-    double keep_gap = (qd.year ? 1.0 - CP_EV_DOB_EXACT : 1.0) * (q->country && *q->country ? 1.0 - CP_EV_COUNTRY : 1.0);
     for (size_t i = 0; i < n_hits; i++) {
         if (!hits[i].id_match && 1.0 - (1.0 - hits[i].name_score) * keep_gap + 1e-9 < min_score) continue;
         evidence(s, q, qd.year ? &qd : NULL, &hits[i], NULL, NULL);
