@@ -502,6 +502,151 @@ static void test_concurrent_writers(void **state) {
     json_decref(l);
 }
 
+/* A goods/route/rule alert keeps the rule(s) that asked for it. The values
+ * are those `chokepoint screen examples/mt720_forwarder_consignee.fin` gives
+ * under data/policy/default.policy (rules chpl_transshipment, weight 0.8,
+ * field 45A, and forwarder_consignee, weight 0.6, field 46A; message score
+ * 0.8). */
+static void test_rule_alert(void **state) {
+    fx *f = *state;
+    cp_error err = {0};
+    cp_alert_new a = candidate(NULL);
+    a.message_id = "TRF-LC-88341";
+    a.score = 0.8;
+    a.party = a.party_key = a.entity_id = a.entity_name = a.entity_hash = a.list_version = NULL;
+    a.rule = "chpl_transshipment, forwarder_consignee";
+    a.hit_kind = "rule";
+    a.hit_field = "45A";
+    a.rule_score = 0.8;
+    a.rule_hits_json = "[{\"kind\":\"rule\",\"field\":\"45A\",\"value\":\"8482.10\",\"rule\":\"chpl_transshipment\","
+                       "\"score\":0.8,\"action\":\"REVIEW\"},{\"kind\":\"rule\",\"field\":\"46A\",\"rule\":"
+                       "\"forwarder_consignee\",\"score\":0.6,\"action\":\"REVIEW\"}]";
+    assert_int_equal(cp_store_record_alerts(f->s, &a, 1, "screener1", T0, &err), CP_STORE_OK);
+    assert_true(a.alert_id > 0);
+
+    json_t *o = cp_store_alert_get(f->s, a.alert_id, &err);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "rule")), "chpl_transshipment, forwarder_consignee");
+    assert_string_equal(json_string_value(json_object_get(o, "hit_kind")), "rule");
+    assert_string_equal(json_string_value(json_object_get(o, "hit_field")), "45A");
+    assert_float_equal(json_real_value(json_object_get(o, "rule_score")), 0.8, 1e-12);
+    assert_float_equal(json_real_value(json_object_get(o, "score")), 0.8, 1e-12);
+    json_t *rh = json_object_get(o, "rule_hits");
+    assert_true(json_is_array(rh));
+    assert_int_equal(json_array_size(rh), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rh, 1), "rule")), "forwarder_consignee");
+    assert_true(json_is_null(json_object_get(o, "party")));
+    json_decref(o);
+
+    /* The queue returns them too. */
+    json_t *l = cp_store_alerts_list(f->s, "open", 0, 10, &err);
+    json_t *first = json_array_get(json_object_get(l, "alerts"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "rule")), "chpl_transshipment, forwarder_consignee");
+    assert_int_equal(json_array_size(json_object_get(first, "rule_hits")), 2);
+    json_decref(l);
+
+    /* A party alert without rule details: NULLs, not zeros. */
+    int64_t pid = new_alert(f->s, H1, T0);
+    o = cp_store_alert_get(f->s, pid, &err);
+    assert_true(json_is_null(json_object_get(o, "rule")));
+    assert_true(json_is_null(json_object_get(o, "rule_score")));
+    assert_true(json_is_null(json_object_get(o, "rule_hits")));
+    json_decref(o);
+
+    /* The audit record of the creation names the rule. */
+    json_t *au = cp_audit_list(f->s, 0, 10, &err);
+    assert_non_null(au);
+    int found = 0;
+    json_t *arr = json_object_get(au, "audit");
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *rec = json_array_get(arr, i);
+        if (strcmp(json_string_value(json_object_get(rec, "action")), "alert.created") != 0) continue;
+        json_t *d = json_object_get(rec, "detail");
+        const char *rule = json_string_value(json_object_get(d, "rule"));
+        if (rule && strcmp(rule, "chpl_transshipment, forwarder_consignee") == 0) {
+            assert_string_equal(json_string_value(json_object_get(d, "hit_field")), "45A");
+            found++;
+        }
+    }
+    assert_int_equal(found, 1);
+    json_decref(au);
+
+    /* Four-eyes works on it as on any alert; never a suppression. */
+    cp_disp_outcome out = {0};
+    assert_int_equal(cp_store_disposition(f->s, a.alert_id, "alice", CP_ROLE_ANALYST, "true_match", "controlled goods",
+                                          T0 + 1, 30 * DAY, &out, &err),
+                     CP_STORE_OK);
+    assert_int_equal(cp_store_disposition(f->s, a.alert_id, "bob", CP_ROLE_CHECKER, "true_match", "agreed", T0 + 2,
+                                          30 * DAY, &out, &err),
+                     CP_STORE_OK);
+    assert_string_equal(out.status, "closed");
+    assert_int_equal(out.suppression_id, 0);
+    cp_audit_report rep;
+    assert_int_equal(cp_audit_verify(f->s, &rep, &err), 0);
+}
+
+/* A version 1 store (before the rule columns) is migrated when opened: the
+ * columns are added with ALTER TABLE, old alerts read with NULL rule fields,
+ * new alerts keep their rule, the audit chain still verifies. The version 1
+ * alerts table is made from the current one by dropping the five columns
+ * (SQLite >= 3.35 and PostgreSQL both have ALTER TABLE ... DROP COLUMN), which
+ * gives exactly the version 1 definition. */
+static void test_migrate_v1(void **state) {
+    fx *f = *state;
+    cp_error err = {0};
+    int64_t old_id = new_alert(f->s, H1, T0);
+    static const char *const drop[] = {"rule", "hit_kind", "hit_field", "rule_score", "rule_hits"};
+    char sql[128];
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(sql, sizeof sql, "ALTER TABLE alerts DROP COLUMN %s", drop[i]);
+        assert_int_equal(cp_store_exec_sql(f->s, sql, &err), 0);
+    }
+    assert_int_equal(cp_store_exec_sql(f->s, "UPDATE schema_version SET version = 1", &err), 0);
+    cp_store_close(f->s);
+
+    f->s = cp_store_open(f->path, &err);
+    if (!f->s) fprintf(stderr, "%s\n", err.message);
+    assert_non_null(f->s);
+    assert_int_equal(cp_store_schema_version(), 2);
+    json_t *o = cp_store_alert_get(f->s, old_id, &err);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "status")), "open");
+    assert_true(json_is_null(json_object_get(o, "rule")));
+    assert_true(json_is_null(json_object_get(o, "hit_kind")));
+    json_decref(o);
+    cp_alert_new a = candidate(H1);
+    a.party = a.party_key = a.entity_id = a.entity_hash = NULL;
+    a.rule = "chpl_russia";
+    a.hit_kind = "rule";
+    a.hit_field = "45A";
+    a.rule_score = 1.0;
+    assert_int_equal(cp_store_record_alerts(f->s, &a, 1, "screener1", T0 + 1, &err), CP_STORE_OK);
+    o = cp_store_alert_get(f->s, a.alert_id, &err);
+    assert_string_equal(json_string_value(json_object_get(o, "rule")), "chpl_russia");
+    json_decref(o);
+    cp_audit_report rep;
+    assert_int_equal(cp_audit_verify(f->s, &rep, &err), 0);
+    assert_int_equal(rep.records, 2);
+    cp_store_close(f->s);
+
+    /* Opened again: current version, no DDL, same data. */
+    f->s = cp_store_open(f->path, &err);
+    assert_non_null(f->s);
+    o = cp_store_alert_get(f->s, a.alert_id, &err);
+    assert_string_equal(json_string_value(json_object_get(o, "hit_field")), "45A");
+    json_decref(o);
+
+    /* A store newer than this program is refused, naming the version (the
+     * row is added and removed over the open connection). */
+    assert_int_equal(cp_store_exec_sql(f->s, "INSERT INTO schema_version (version) VALUES (99)", &err), 0);
+    memset(&err, 0, sizeof err);
+    cp_store *newer = cp_store_open(f->path, &err);
+    assert_null(newer);
+    assert_non_null(strstr(err.message, "schema version 99 is newer"));
+    assert_string_equal(err.field, "schema_version");
+    assert_int_equal(cp_store_exec_sql(f->s, "DELETE FROM schema_version WHERE version = 99", &err), 0);
+}
+
 static void test_schema_embedded(void **state) {
     (void)state;
     const char *sql = cp_store_schema_sql();
@@ -524,6 +669,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_audit_delete_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_after_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rule_alert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
         cmocka_unit_test(test_party_key),
         cmocka_unit_test(test_entity_hash),
         cmocka_unit_test(test_schema_embedded),
