@@ -55,6 +55,26 @@ echo "$out" | grep -q '"policy":"default sha256:' || fail "alert keeps the polic
 echo "$out" | grep -q '"result":{' || fail "alert keeps the full result"
 expect_eq "$(api $AN GET /v1/alerts/999999 | status_of)" 404 "unknown alert"
 
+# --- a goods/route/rule alert names its rule: examples/mt103_hk_microcontrollers.fin (a Hong Kong buyer,
+# HS 8542.31 = CHPL tier 1) gives one REVIEW rule hit under data/policy/default.policy:
+#   {"kind":"rule","field":"70","value":"8542.31","rule":"chpl_transshipment","score":0.8,"action":"REVIEW",...}
+out=$(api $S POST /v1/screen --data-binary @examples/mt103_hk_microcontrollers.fin)
+expect_eq "$(echo "$out" | status_of)" 200 "screen CHPL/transshipment"
+ra=$(echo "$out" | body_of | jarray alerts)
+[ -n "$ra" ] && [ "${ra#*,}" = "$ra" ] || fail "one rule alert expected, got '$ra'"
+out=$(api $AN GET "/v1/alerts/$ra")
+expect_eq "$(echo "$out" | status_of)" 200 "rule alert detail"
+expect_eq "$(echo "$out" | jfield rule)" chpl_transshipment "rule alert: rule name"
+expect_eq "$(echo "$out" | jfield hit_kind)" rule "rule alert: hit kind"
+expect_eq "$(echo "$out" | jfield hit_field)" 70 "rule alert: field"
+expect_eq "$(echo "$out" | jfield rule_score)" 0.80000000000000004 "rule alert: the rule's own score"
+echo "$out" | grep -q '"entity_id":null' || fail "rule alert has no list entity"
+out=$(api $AN GET "/v1/alerts?status=open&limit=1")
+echo "$out" | grep -q "\"id\":$ra,.*\"rule\":\"chpl_transshipment\"" || fail "rule name not in the queue: $out"
+out=$(api $AN GET "/v1/audit?limit=1000")
+echo "$out" | grep -q "\"action\":\"alert.created\",\"object\":\"alert:$ra\",\"detail\":{[^}]*\"rule\":\"chpl_transshipment\"" ||
+    fail "audit of the rule alert's creation names no rule"
+
 # --- four-eyes review of both alerts: alice proposes, bob/carl confirm
 fp='{"decision":"false_positive","comment":"creditor is a German travel agency, not the Cuban airline"}'
 for a in $a1 $a2; do
