@@ -19,7 +19,7 @@
 // "closed alert N" on success; exit 0 ok, 1 failure.
 
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -152,6 +152,25 @@ async function main() {
     await page.locator('#nav a[data-page="alerts"]').click();
     await page.locator('#q-status').selectOption('closed');
     await page.locator(`table.queue tr[data-alert="${alertId}"][data-status="closed"]`).waitFor();
+    step('a goods/route/rule alert shows its rule (CHPL tier 1 goods bought from Hong Kong)');
+    // examples/mt103_hk_microcontrollers.fin: rule chpl_transshipment (field 70, weight 0.8) asks REVIEW.
+    await page.locator('#nav a[data-page="screen"]').click();
+    await page.locator('#msg').fill(readFileSync('examples/mt103_hk_microcontrollers.fin', 'utf8'));
+    await page.getByRole('button', { name: 'Screen', exact: true }).click();
+    const ruleResult = page.locator('#screen-result article.result');
+    await ruleResult.waitFor();
+    const ruleLink = ruleResult.locator('a.alert-link').first();
+    await ruleLink.waitFor();
+    const ruleAlert = (await ruleLink.innerText()).replace('#', '');
+    await ruleLink.click();
+    await page.locator('h1', { hasText: `Alert #${ruleAlert}` }).waitFor();
+    await page.locator('#alert-rule', { hasText: 'chpl_transshipment' }).waitFor();
+    await page.locator('#alert-why li', { hasText: 'chpl_transshipment (score 0.800)' }).waitFor();
+    await page.locator('#nav a[data-page="alerts"]').click();
+    await page.locator('#q-status').selectOption('open');
+    await page.locator(`table.queue tr[data-alert="${ruleAlert}"] td.rule`, { hasText: 'chpl_transshipment' }).waitFor();
+    check((await page.locator(`table.queue tr[data-alert="${ruleAlert}"]`).innerText()).includes('(rule alert)'), 'queue names a rule alert');
+    await page.screenshot({ path: join(OUT, 'ui-rule-alert.png'), fullPage: true });
     await page.locator('#nav a[data-page="suppressions"]').click();
     await page.locator('table.suppressions td', { hasText: 'AEROCARIBBEAN AIRLINES' }).first().waitFor();
     await page.locator('#nav a[data-page="lists"]').click();

@@ -23,7 +23,7 @@ export async function renderQueue(root, { query, isCurrent }) {
     count,
     h('div', { class: 'table-wrap' }, h('table', { class: 'queue' },
       h('caption', { class: 'sr-only' }, 'Alert queue, newest first'),
-      h('thead', {}, h('tr', {}, ['Alert', 'Created', 'Message', 'Party', 'List entity', 'Decision', 'Score', 'Status'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('thead', {}, h('tr', {}, ['Alert', 'Created', 'Message', 'Party', 'List entity', 'Rule', 'Decision', 'Score', 'Status'].map((x) => h('th', { scope: 'col' }, x)))),
       body)),
     more));
   let shown = 0;
@@ -39,7 +39,8 @@ export async function renderQueue(root, { query, isCurrent }) {
         h('td', { class: 'nowrap' }, a.created_at),
         h('td', {}, a.message_id ?? '-'),
         h('td', {}, a.party ?? '-'),
-        h('td', {}, a.entity_id ? [entityLink(a.entity_id), h('div', { class: 'small' }, a.entity_name ?? '')] : '(goods, route or rule)'),
+        h('td', {}, a.entity_id ? [entityLink(a.entity_id), h('div', { class: 'small' }, a.entity_name ?? '')] : nonPartyLabel(a)),
+        h('td', { class: 'rule' }, ruleCell(a)),
         h('td', {}, badge(a.decision)),
         h('td', { class: 'num' }, score(a.score)),
         h('td', {}, badge(a.status.replace('_', ' '), a.status))));
@@ -52,6 +53,20 @@ export async function renderQueue(root, { query, isCurrent }) {
   };
   more.addEventListener('click', () => load().catch((e) => more.replaceWith(errorBox(e))));
   await load();
+}
+
+// "(rule alert)", "(goods alert)" ...; alerts stored before the rule columns
+// (schema version 1) have no hit_kind: "(goods, route or rule)".
+function nonPartyLabel(a) {
+  return a.hit_kind && a.hit_kind !== 'party' ? `(${a.hit_kind} alert)` : '(goods, route or rule)';
+}
+
+// The rule name(s) and, small, the deciding hit's kind, field and own score.
+function ruleCell(a) {
+  if (!a.rule) return '-';
+  const where = [a.hit_kind, a.hit_field ? `field ${a.hit_field}` : null].filter((x) => x).join(', ');
+  return [h('code', {}, a.rule),
+    h('div', { class: 'small muted' }, `${where}${typeof a.rule_score === 'number' ? ` · rule score ${score(a.rule_score)}` : ''}`)];
 }
 
 const DECISIONS = [
@@ -91,10 +106,12 @@ export async function renderDetail(root, { match, ctx, isCurrent }) {
       h('h1', {}, `Alert #${a.id} `, badge(a.status.replace('_', ' '), a.status)),
       status,
       dl([
-        ['Party', a.party ?? '(goods, route or rule alert)'],
+        ['Party', a.party ?? nonPartyLabel(a)],
         ['List entity', a.entity_id ? [entityLink(a.entity_id), ` ${a.entity_name ?? ''}`] : '-'],
+        ['Rule', a.rule ? h('code', { id: 'alert-rule' }, a.rule) : '-'],
+        a.hit_kind ? ['Deciding hit', `${a.hit_kind}${a.hit_field ? ` in field ${a.hit_field}` : ''}, rule score ${score(a.rule_score)}`] : null,
         ['Decision', badge(a.decision)],
-        ['Score', score(a.score)],
+        [a.entity_id ? 'Score (name)' : 'Score (message)', score(a.score)],
         ['Message', a.message_id ?? '-'],
         ['Created', `${a.created_at} by ${a.created_by}`],
         ['List version', a.list_version ?? '-'],
@@ -105,7 +122,7 @@ export async function renderDetail(root, { match, ctx, isCurrent }) {
       ])),
     h('div', { class: 'card' },
       h('h2', {}, 'Why it alerted'),
-      matched.length ? h('ul', { class: 'explanation' }, matched.map((x) => h('li', {}, badge(x.action), ' ', h('code', {}, x.field ?? ''), ` ${x.reason ?? ''}`))) : h('p', { class: 'muted' }, 'See the hits below.'),
+      whyList(a.rule_hits?.length ? a.rule_hits : matched),
       a.entity_id && a.party ? nameExplanation(a) : null),
     dispositionCard(a, ctx.me, root),
     h('div', { class: 'card' },
@@ -117,6 +134,14 @@ export async function renderDetail(root, { match, ctx, isCurrent }) {
       h('h2', {}, 'Full screening result'),
       resultHeader(r),
       hitsTable(hits, { highlightRow: mine })));
+}
+
+// One line per hit the alert stands for: action, field, rule and its own
+// score, the reason.
+function whyList(hits) {
+  if (!hits.length) return h('p', { class: 'muted' }, 'See the hits below.');
+  return h('ul', { class: 'explanation', id: 'alert-why' }, hits.map((x) => h('li', {}, badge(x.action), ' ', h('code', {}, x.field ?? ''),
+    x.rule ? [' rule ', h('code', {}, x.rule), ` (score ${score(x.score)})`] : '', ` ${x.reason ?? ''}`)));
 }
 
 // The name-matching explanation of the party against the alert's entity,
