@@ -4,7 +4,9 @@
 # confirmations) from 4 concurrent clients, restart it on the same database,
 # and check that every write the server acknowledged (HTTP 200) is there and
 # that the audit chain verifies. The kill comes after a number of
-# acknowledgements, never after a fixed time.
+# acknowledgements, never after a fixed time. The store is $CP_DB (default a
+# SQLite file; tests/cli/serve_durability_pg.sh runs it on PostgreSQL and also
+# crashes the PostgreSQL server after the kill).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/cli/serve.inc
@@ -59,9 +61,15 @@ for p in "${pids[@]}"; do wait "$p"; done
 n=$(acked)
 [ "$n_before" -ge "$KILL_AFTER" ] || fail "only $n_before writes acknowledged before the kill"
 echo "killed the server after $n_before acknowledged writes ($n acknowledged in all)"
+# CP_CRASH_DB_HOOK: a command that crashes and restarts the database server
+# too (serve_durability_pg.sh: PostgreSQL immediate shutdown, WAL replay).
+if [ -n "${CP_CRASH_DB_HOOK:-}" ]; then
+    $CP_CRASH_DB_HOOK || fail "database crash/restart hook failed"
+    echo "crashed and restarted the database server"
+fi
 
 # The audit chain survives the crash (checked before the restart, too).
-out=$("$CHOKEPOINT" audit verify --db "$tmp/cases.db")
+out=$("$CHOKEPOINT" audit verify --db "$CP_DB")
 expect_eq "$?" 0 "audit verify after SIGKILL"
 echo "$out"
 
@@ -79,13 +87,13 @@ done < <(cat "$tmp"/ack.*)
 expect_eq "$missing" 0 "acknowledged writes lost"
 
 # Every acknowledged write has its audit record.
-records=$("$CHOKEPOINT" audit verify --db "$tmp/cases.db" | sed -n 's/^audit chain OK: \([0-9]*\) records.*/\1/p')
+records=$("$CHOKEPOINT" audit verify --db "$CP_DB" | sed -n 's/^audit chain OK: \([0-9]*\) records.*/\1/p')
 [ -n "$records" ] && [ "$records" -ge "$n" ] || fail "audit has ${records:-?} records for $n acknowledged writes"
 # The store keeps working after recovery.
 out=$(printf '{"id":"DUR-after","creditor":{"name":"Aerocaribbean Airlines"}}' | api $S POST /v1/screen --data-binary @-)
 expect_eq "$(echo "$out" | status_of)" 200 "screen after restart"
 stop_server
-out=$("$CHOKEPOINT" audit verify --db "$tmp/cases.db")
+out=$("$CHOKEPOINT" audit verify --db "$CP_DB")
 expect_eq "$?" 0 "audit verify after restart"
 
 if [ "$fails" -ne 0 ]; then
