@@ -153,6 +153,9 @@ echo "$out" | grep -q '^chokepoint_decisions_total{decision="REVIEW"} [1-9]' || 
 echo "$out" | grep -q '^chokepoint_request_duration_seconds_bucket{route="/v1/screen",le="+Inf"} [1-9]' ||
     fail "metrics histogram"
 echo "$out" | grep -q '^chokepoint_list_age_seconds{list="us-ofac-sdn"} [0-9]' || fail "metrics list age"
+# one age per loaded list (every bundled list's version is its data date, YYYY-MM-DD)
+expect_eq "$(echo "$out" | grep -c '^chokepoint_list_age_seconds{list="[a-z-]*"} [0-9]')" \
+    "$(echo "$out" | grep -c '^chokepoint_list_entities{list=')" "metrics: a list age per list"
 echo "$out" | grep -q '^chokepoint_alerts{status="closed"} 2$' || fail "metrics alerts closed"
 
 # --- nothing secret in the log
