@@ -23,7 +23,6 @@ struct cp_store {
 cp_db *cp_store_db(cp_store *s) { return s->db; }
 void cp_store_lock(cp_store *s) { pthread_mutex_lock(&s->mu); }
 void cp_store_unlock(cp_store *s) { pthread_mutex_unlock(&s->mu); }
-const char *cp_store_backend(const cp_store *s) { return s->db->ops->name; }
 
 int cp_store_exec_sql(cp_store *s, const char *sql, cp_error *err) {
     cp_store_lock(s);

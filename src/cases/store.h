@@ -190,9 +190,6 @@ int cp_case_entity_hash(const cp_entity *e, char hex[65]);
 /* ISO 8601 UTC text of Unix time t ("2026-03-01T12:00:00Z") into buf[32]. */
 void cp_case_time(int64_t t, char buf[32]);
 
-/* "sqlite" or "postgresql". */
-const char *cp_store_backend(const cp_store *s);
-
 /* Runs SQL text without parameters on the store's connection (under its
  * lock), outside the store's rules: for tests that tamper with the audit
  * log, and administration. Returns 0 or -1 + err. */

@@ -537,4 +537,3 @@ int cp_imo_valid(const char *d) {
 }
 
 const char *cp_geo_version(const cp_geo *g) { return g->version; }
-size_t cp_geo_place_count(const cp_geo *g) { return g->n_places; }

@@ -104,5 +104,4 @@ int cp_geo_set_exists(const cp_geo *g, const char *set);
 int cp_imo_valid(const char *digits7);
 
 const char *cp_geo_version(const cp_geo *g);
-size_t cp_geo_place_count(const cp_geo *g);
 #endif

@@ -697,5 +697,4 @@ size_t cp_goods_find_terms(const cp_goods *g, cp_ftext *scratch, const char *tex
 
 size_t cp_goods_term_count(const cp_goods *g) { return g->n_terms; }
 size_t cp_goods_chpl_count(const cp_goods *g) { return g->n_chpl; }
-size_t cp_goods_hs_count(const cp_goods *g) { return g->n_hs; }
 const char *cp_goods_version(const cp_goods *g) { return g->version; }

@@ -96,7 +96,6 @@ size_t cp_goods_find_terms(const cp_goods *g, cp_ftext *scratch, const char *tex
 /* Counts for reports and tests. */
 size_t cp_goods_term_count(const cp_goods *g);
 size_t cp_goods_chpl_count(const cp_goods *g);
-size_t cp_goods_hs_count(const cp_goods *g);
 /* Content hash (sha256 hex of the four files concatenated) for versioning results. */
 const char *cp_goods_version(const cp_goods *g);
 #endif

@@ -24,7 +24,6 @@ struct cp_index {
 
 size_t cp_index_name_count(const cp_index *ix) { return ix ? ix->n_names : 0; }
 const cp_idx_name *cp_index_name(const cp_index *ix, uint32_t i) { return &ix->names[i]; }
-size_t cp_index_entity_count(const cp_index *ix) { return ix ? ix->n_ents : 0; }
 const cp_idx_entity *cp_index_entity(const cp_index *ix, uint32_t s) { return &ix->ents[s]; }
 
 uint64_t cp_idx_key(int ns, const char *s, size_t len) {

@@ -63,11 +63,11 @@ typedef struct cp_idx_entity {
 
 typedef struct cp_index cp_index;
 
-/* Number of indexed names / entities and element i (no bounds check beyond
- * i < count; callers iterate within the count). Thread-safe. */
+/* Number of indexed names and name i (no bounds check beyond i < count;
+ * callers iterate within the count); entity by sequence number ent_seq (as
+ * found in cp_idx_name). Thread-safe. */
 size_t cp_index_name_count(const cp_index *ix);
 const cp_idx_name *cp_index_name(const cp_index *ix, uint32_t i);
-size_t cp_index_entity_count(const cp_index *ix);
 const cp_idx_entity *cp_index_entity(const cp_index *ix, uint32_t ent_seq);
 
 /* Posting key hash of namespace `ns` and `len` bytes of `s` (FNV-1a 64). */

@@ -101,10 +101,6 @@ long cp_list_find(const cp_list *l, const char *source_id, size_t len) {
     return cp_strmap_get(l->by_source_id, source_id, len, &v) ? (long)v : -1;
 }
 
-void cp_list_set_schema(cp_list *l, long ent, cp_schema schema) {
-    if (ent >= 0 && (size_t)ent < l->n_ents) l->ents[ent].schema = schema;
-}
-
 static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xA0; }
 
 /* Trimmed arena copy of text; *out NULL when empty. Returns -1 on OOM. */

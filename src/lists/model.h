@@ -112,8 +112,6 @@ cp_arena *cp_list_arena(cp_list *l);
 long cp_list_add_entity(cp_list *l, const char *source_id, size_t len, cp_schema schema);
 /* Index of the entity with this source id, or -1. */
 long cp_list_find(const cp_list *l, const char *source_id, size_t len);
-/* Sets the schema of entity `ent` (loaders that learn it late). */
-void cp_list_set_schema(cp_list *l, long ent, cp_schema schema);
 /* Attach data to entity `ent`; text is copied (len in bytes), trimmed of
  * ASCII whitespace; empty text is ignored (returns 0). Exact duplicates of a
  * name (same text and kind), program or fact on the same entity are dropped.

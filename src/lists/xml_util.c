@@ -254,8 +254,6 @@ void cp_lb_add(cp_lb *b, const char *sep, const char *s, size_t len) {
 
 void cp_lb_adds(cp_lb *b, const char *sep, cp_slice s) { cp_lb_add(b, sep, s.p, s.len); }
 
-const char *cp_lb_str(const cp_lb *b) { return b->buf; }
-
 /* ---------------------------------------------------------------- scripts */
 
 const char *cp_script_of(const char *s, size_t len) {

@@ -91,8 +91,6 @@ void cp_lb_reset(cp_lb *b);
  * when the builder already holds text. */
 void cp_lb_add(cp_lb *b, const char *sep, const char *s, size_t len);
 void cp_lb_adds(cp_lb *b, const char *sep, cp_slice s);
-/* The NUL-terminated text (valid until the next change). */
-const char *cp_lb_str(const cp_lb *b);
 
 /* ISO 15924 code of the first non-Latin letter in UTF-8 `s` ("Arab", "Cyrl",
  * "Hebr", "Grek", "Geor", "Armn", "Hang", "Hani", "Kana", "Thai", "Mymr",

@@ -392,7 +392,9 @@ static double sim_of_dist(size_t d, size_t L) {
     return s < 0 ? 0 : s;
 }
 
-double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
+/* Similarity in [0,1] of two single normalized tokens (ASCII, lengths in
+ * bytes), with the edit budget by length. Pure: thread-safe. */
+static double cp_token_sim(const char *a, size_t la, const char *b, size_t lb) {
     if (la == lb && memcmp(a, b, la) == 0) return la ? 1.0 : 0.0;
     if (!la || !lb) return 0.0;
     size_t L = la > lb ? la : lb;

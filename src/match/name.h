@@ -211,9 +211,4 @@ double cp_name_score_bound(const cp_pname *q, const cp_name_hists *hq, const cp_
 const char *cp_name_why_format(const cp_name_why *why, const cp_pname *q, const cp_pname *c,
                                char *buf, size_t size);
 
-/* Similarity in [0,1] of two single normalized tokens (ASCII, lengths in
- * bytes), with the edit budget by length; also used by the index to rank
- * fuzzy candidates. Thread-safe. */
-double cp_token_sim(const char *a, size_t la, const char *b, size_t lb);
-
 #endif

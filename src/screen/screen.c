@@ -264,9 +264,6 @@ void cp_screener_free(cp_screener *s) {
     free(s);
 }
 
-const cp_goods *cp_screener_goods(const cp_screener *s) { return s->goods; }
-const cp_geo *cp_screener_geo(const cp_screener *s) { return s->geo; }
-
 /* ------------------------------------------------------------ result */
 
 typedef struct result_full {

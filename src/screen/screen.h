@@ -25,8 +25,4 @@ cp_screen_result *cp_screen_request(cp_screener *s, const cp_request *req, cp_er
  * type, 0 invalid. Pure, thread-safe. */
 struct cp_fact;
 int cp_screen_id_check(const char *key, const struct cp_fact *fact);
-
-/* The screener's reference tables (for tests and tools). */
-const cp_goods *cp_screener_goods(const cp_screener *s);
-const cp_geo *cp_screener_geo(const cp_screener *s);
 #endif

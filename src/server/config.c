@@ -27,7 +27,9 @@ static int hexstr(const char *s, size_t n) {
     return 1;
 }
 
-int cp_srv_config_add_token(cp_srv_config *c, const char *user, const char *spec, cp_error *err) {
+/* Parses one token entry "ROLE sha256:HEX" or "ROLE plain:TOKEN" for `user`
+ * and appends it. Returns 0 or -1 + err (CP_ERR_ARG). */
+static int cp_srv_config_add_token(cp_srv_config *c, const char *user, const char *spec, cp_error *err) {
     if (c->n_tokens == CP_SRV_MAX_TOKENS) {
         cp_error_set(err, CP_ERR_ARG, NULL, 0, -1, user, "more than %d tokens", CP_SRV_MAX_TOKENS);
         return -1;

@@ -51,10 +51,6 @@ void cp_srv_config_init(cp_srv_config *c);
  * keys not given). Errors name file, line and key. Returns 0 or -1 + err. */
 int cp_srv_config_load(cp_srv_config *c, const char *path, cp_error *err);
 
-/* Parses one token entry "ROLE sha256:HEX" or "ROLE plain:TOKEN" for `user`
- * and appends it. Returns 0 or -1 + err (CP_ERR_ARG). */
-int cp_srv_config_add_token(cp_srv_config *c, const char *user, const char *spec, cp_error *err);
-
 typedef struct cp_server cp_server;
 
 /* Opens the store, starts listening (so /healthz answers at once), then loads

@@ -14,7 +14,6 @@ typedef struct tt_table {
     const char **canon;
     size_t n_canon, cap_canon;
     size_t max_span;
-    size_t n_entries;
 } tt_table;
 
 struct cp_text_tables {
@@ -50,8 +49,11 @@ static size_t join_words(const cp_words *ws, size_t from, size_t n, char *key, s
     return k;
 }
 
-int cp_text_tables_load(cp_text_tables *tt, cp_tt_kind kind, const char *text, size_t len,
-                        const char *file, cp_text_norm *t, cp_error *err) {
+/* Replaces table `kind` with the entries of `text` (len bytes; `file` names
+ * it in errors), normalized with `t`. Returns 0 or -1 with err (CP_ERR_NOMEM,
+ * or CP_ERR_FORMAT naming the line of the bad entry). */
+static int cp_text_tables_load(cp_text_tables *tt, cp_tt_kind kind, const char *text, size_t len,
+                               const char *file, cp_text_norm *t, cp_error *err) {
     tt_table *tb = &tt->t[kind];
     table_clear(tb);
     tb->phrases = cp_strmap_new();
@@ -108,7 +110,6 @@ int cp_text_tables_load(cp_text_tables *tt, cp_tt_kind kind, const char *text, s
             uint32_t old;
             if (!cp_strmap_get(tb->phrases, key, kl, &old)) {
                 if (cp_strmap_put(tb->phrases, key, kl, canon_idx) != 0) goto nomem;
-                tb->n_entries++;
             }
             if (ws.n > tb->max_span) tb->max_span = ws.n;
             if (ws.n > 1) {
@@ -167,8 +168,4 @@ size_t cp_text_tables_match(const cp_text_tables *tt, cp_tt_kind kind, const cha
         }
     }
     return 0;
-}
-
-size_t cp_text_tables_count(const cp_text_tables *tt, cp_tt_kind kind) {
-    return tt->t[kind].n_entries;
 }
