@@ -123,12 +123,16 @@ int cp_list_add_name(cp_list *l, long ent, const char *text, size_t len, cp_name
     const char *t;
     if (copy_trim(l, text, len, &t) < 0) return -1;
     if (!t) return 0;
+    /* A failed copy of the optional part is OOM too, not "no lang" (found by
+     * tests/unit/test_alloc_fail.c); same in add_fact and add_relation. */
+    const char *lg = opt_copy(l, lang);
+    if (lang && !lg) return -1;
     if (grow((void **)&l->names, &l->cap_names, l->n_names + 1, sizeof(pend_name)) < 0) return -1;
     pend_name *p = &l->names[l->n_names++];
     p->ent = (uint32_t)ent;
     p->v.text = t;
     p->v.kind = kind;
-    p->v.lang = opt_copy(l, lang);
+    p->v.lang = lg;
     return 0;
 }
 
@@ -146,12 +150,14 @@ int cp_list_add_fact(cp_list *l, long ent, cp_fact_type type, const char *value,
     const char *t;
     if (copy_trim(l, value, len, &t) < 0) return -1;
     if (!t) return 0;
+    const char *dt = opt_copy(l, detail);
+    if (detail && !dt) return -1;
     if (grow((void **)&l->facts, &l->cap_facts, l->n_facts + 1, sizeof(pend_fact)) < 0) return -1;
     pend_fact *p = &l->facts[l->n_facts++];
     p->ent = (uint32_t)ent;
     p->v.type = type;
     p->v.value = t;
-    p->v.detail = opt_copy(l, detail);
+    p->v.detail = dt;
     return 0;
 }
 
@@ -159,12 +165,14 @@ int cp_list_add_relation(cp_list *l, long ent, cp_rel_type type, const char *tar
     const char *t;
     if (copy_trim(l, target, len, &t) < 0) return -1;
     if (!t) return 0;
+    const char *dt = opt_copy(l, detail);
+    if (detail && !dt) return -1;
     if (grow((void **)&l->rels, &l->cap_rels, l->n_rels + 1, sizeof(pend_rel)) < 0) return -1;
     pend_rel *p = &l->rels[l->n_rels++];
     p->ent = (uint32_t)ent;
     p->v.type = type;
     p->v.target = t;
-    p->v.detail = opt_copy(l, detail);
+    p->v.detail = dt;
     return 0;
 }
 

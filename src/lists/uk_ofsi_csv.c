@@ -618,7 +618,13 @@ static int find_primaries(uk_ctx *c, cp_strmap *map) {
     cp_error e;
     int rc;
     while ((rc = cp_csv_next(&c->r, &e)) != 0) {
-        if (rc < 0) continue; /* reported in pass 2 */
+        if (rc < 0) {
+            /* An allocation failure in the CSV reader fails the load (found
+             * by tests/unit/test_alloc_fail.c: it used to end pass 1 early
+             * and silently change which rows became primary names). */
+            if (e.code == CP_ERR_NOMEM) return oom(c);
+            continue; /* malformed record: reported in pass 2 */
+        }
         if (row == UINT32_MAX / 2) break;
         uint32_t me = row++;
         if (!row_ok(c, 0)) continue;
@@ -665,6 +671,11 @@ int cp_load_uk_ofsi_csv(cp_list *l, const cp_list_file *files, size_t n, cp_erro
     ret = 0;
     while ((rc = cp_csv_next(&c.r, &e)) != 0) {
         if (rc < 0) {
+            if (e.code == CP_ERR_NOMEM) { /* fail the load, not a malformed row */
+                *err = e;
+                ret = -1;
+                break;
+            }
             cp_diag_error(c.diag, &e);
             continue;
         }
