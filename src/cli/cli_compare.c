@@ -1,4 +1,5 @@
 /* chokepoint compare: score two names, or a TSV file of name pairs. */
+#include "core/utf8.h"
 #include "cli/cli.h"
 #include "lists/loader_util.h"
 #include <errno.h>
@@ -56,7 +57,7 @@ static int run_tsv(cp_comparer *c, const char *path, int show_why, double thr) {
         const char *problem = NULL;
         if (n > CP_COMPARE_LINE_MAX) { problem = "line longer than 65536 bytes"; bad = CP_COMPARE_LINE_MAX; }
         else if (nul) { problem = "NUL byte in line"; bad = (size_t)(nul - line); }
-        else if (!cp_lu_utf8_valid(line, (size_t)n, &bad)) problem = "invalid UTF-8";
+        else if ((bad = cp_utf8_invalid_at(line, (size_t)n)) < (size_t)n) problem = "invalid UTF-8";
         else if (!t2) problem = "expected schema<TAB>name1<TAB>name2";
         else if (memchr(t2 + 1, '\t', (size_t)(line + n - t2 - 1))) {
             problem = "more than 3 tab-separated fields (want schema, name1, name2)";

@@ -15,6 +15,7 @@
  * it with typing differences ("88 F.R. 30078" / "88 F.R.30078"). Person vs
  * organization: cp_lu_looks_org (legal-form words). See docs/lists/us-bis-dpl.md. */
 #include "lists/loaders.h"
+#include "core/utf8.h"
 #include "lists/loader_util.h"
 #include "core/csv.h"
 #include "core/io.h"
@@ -217,7 +218,7 @@ int cp_load_bis_dpl_tsv(cp_list *l, const cp_list_file *files, size_t n, cp_erro
                 cp_diag_errorf(d, CP_ERR_FORMAT, f->name, r.line, r.offset, fname,
                                "field longer than %d bytes: row skipped", DPL_MAX_FIELD);
                 bad = 1;
-            } else if (!cp_lu_utf8_valid(r.fields[i].p, r.fields[i].len, &at)) {
+            } else if ((at = cp_utf8_invalid_at(r.fields[i].p, r.fields[i].len)) < r.fields[i].len) {
                 cp_diag_errorf(d, CP_ERR_FORMAT, f->name, r.line, r.offset, fname,
                                "invalid UTF-8 at byte %zu of the field: row skipped", at);
                 bad = 1;

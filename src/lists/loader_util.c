@@ -1,35 +1,6 @@
 #include "lists/loader_util.h"
 #include <string.h>
 
-int cp_lu_utf8_valid(const char *p, size_t len, size_t *bad) {
-    const unsigned char *s = (const unsigned char *)p;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t n;
-        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the 2nd byte */
-        if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c == 0xE0) { n = 2; lo = 0xA0; }
-        else if (c >= 0xE1 && c <= 0xEC) n = 2;
-        else if (c == 0xED) { n = 2; hi = 0x9F; } /* no UTF-16 surrogates */
-        else if (c >= 0xEE && c <= 0xEF) n = 2;
-        else if (c == 0xF0) { n = 3; lo = 0x90; }
-        else if (c >= 0xF1 && c <= 0xF3) n = 3;
-        else if (c == 0xF4) { n = 3; hi = 0x8F; } /* max U+10FFFF */
-        else goto fail;
-        if (len - i <= n) goto fail;
-        if (s[i + 1] < lo || s[i + 1] > hi) goto fail;
-        for (size_t k = 2; k <= n; k++)
-            if (s[i + k] < 0x80 || s[i + k] > 0xBF) goto fail;
-        i += n + 1;
-    }
-    return 1;
-fail:
-    if (bad) *bad = i;
-    return 0;
-}
-
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static char up(char c) { return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c; }
 

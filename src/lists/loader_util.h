@@ -1,15 +1,11 @@
 /* Small helpers shared by the US CSL, BIS DPL and FtM loaders (cp_lu_):
- * UTF-8 validation, date normalization to ISO 8601 and an organization hint
+ * date normalization to ISO 8601 and an organization hint
  * from legal-form words. Pure functions over pointer + length input: no
  * allocation, no global state, thread-safe. */
 #ifndef CP_LISTS_LOADER_UTIL_H
 #define CP_LISTS_LOADER_UTIL_H
 #include <stddef.h>
 
-/* Validates UTF-8 (RFC 3629: no overlongs, no surrogates, max U+10FFFF).
- * Returns 1 when `len` bytes at p are valid; else 0 and *bad (may be NULL)
- * receives the byte offset of the first invalid sequence. */
-int cp_lu_utf8_valid(const char *p, size_t len, size_t *bad);
 
 enum { CP_LU_DATE_MAX = 24 };
 

@@ -16,6 +16,7 @@
  *             continuing it without a separator)
  * Quirks and the Remarks grammar are described in docs/lists/ofac.md.
  */
+#include "core/utf8.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "lists/ofac_remarks.h"
@@ -70,26 +71,6 @@ typedef struct loader {
     cp_slice raw[MAX_COLS];  /* fields as published (converted, untrimmed) */
 } loader;
 
-/* Length (2..4) of the well-formed UTF-8 sequence starting with a
- * non-ASCII byte at s[0..n), or 0 (RFC 3629: no overlongs, no surrogates,
- * at most U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    size_t k;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1Fu; }
-    else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0Fu; }
-    else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07u; }
-    else return 0;
-    if (n <= k) return 0;
-    for (size_t j = 1; j <= k; j++) {
-        if ((s[j] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[j] & 0x3Fu);
-    }
-    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return k + 1;
-}
 
 /* Encoding of a whole file: 1 (UTF-8) when it has no byte that breaks
  * UTF-8, or more well-formed multi-byte sequences than broken bytes (a
@@ -100,7 +81,7 @@ static int detect_utf8(const unsigned char *s, size_t n) {
     size_t good = 0, bad = 0;
     for (size_t i = 0; i < n;) {
         if (s[i] < 0x80) { i++; continue; }
-        size_t k = utf8_seq(s + i, n - i);
+        size_t k = cp_utf8_seq_len((const char *)s + i, n - i);
         if (k) { good++; i += k; }
         else { bad++; i++; }
     }
@@ -142,7 +123,7 @@ static int conv_field(loader *ld, const char *p, size_t n, int utf8, size_t *pos
             continue;
         }
         if (utf8) {
-            size_t k = utf8_seq((const unsigned char *)p + i, n - i);
+            size_t k = cp_utf8_seq_len(p + i, n - i);
             if (!k) {
                 *pos = i;
                 *byte = c;

@@ -24,6 +24,7 @@
  * website, ship fields) -> facts; the rest of Other Information -> remarks.
  * Multi-valued cells use OFSI's "(1) a (2) b" numbering and are split.
  */
+#include "core/utf8.h"
 #include "core/csv.h"
 #include "core/strmap.h"
 #include "lists/loaders.h"
@@ -211,29 +212,6 @@ static size_t uk_date(cp_slice s, char out[11]) {
     return n;
 }
 
-/* RFC 3629 UTF-8 check; returns the offset of the first bad byte or len. */
-static size_t utf8_bad(const char *s, size_t len) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        size_t n;
-        unsigned min;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { n = 1; min = 0x80; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 2; min = 0x800; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 3; min = 0x10000; }
-        else return i;
-        unsigned cp = c & (0x3Fu >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (p[i + k] & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (p[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-        i += n + 1;
-    }
-    return len;
-}
 
 /* ---------------------------------------------------------------- Other Information */
 
@@ -393,7 +371,7 @@ static int row_ok(uk_ctx *c, int report) {
         return 0;
     }
     for (size_t i = 0; i < c->r.nfields; i++) {
-        size_t bad = utf8_bad(c->r.fields[i].p, c->r.fields[i].len);
+        size_t bad = cp_utf8_invalid_at(c->r.fields[i].p, c->r.fields[i].len);
         if (bad == c->r.fields[i].len) continue;
         if (report) {
             const char *nm = "column";

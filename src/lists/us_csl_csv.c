@@ -11,6 +11,7 @@
  * ids). Multi-valued cells are separated by ";". Mapping and quirks:
  * docs/lists/us-csl.md. */
 #include "lists/loaders.h"
+#include "core/utf8.h"
 #include "lists/loader_util.h"
 #include "core/csv.h"
 #include <stdio.h>
@@ -452,7 +453,7 @@ int cp_load_us_csl_csv(cp_list *l, const cp_list_file *files, size_t n, cp_error
                 cp_diag_errorf(d, CP_ERR_FORMAT, f->name, r.line, r.offset, hdr[i],
                                "field longer than %d bytes: record skipped", CSL_MAX_FIELD);
                 bad = 1;
-            } else if (!cp_lu_utf8_valid(r.fields[i].p, r.fields[i].len, &at)) {
+            } else if ((at = cp_utf8_invalid_at(r.fields[i].p, r.fields[i].len)) < r.fields[i].len) {
                 cp_diag_errorf(d, CP_ERR_FORMAT, f->name, r.line, r.offset, hdr[i],
                                "invalid UTF-8 at byte %zu of the field: record skipped", at);
                 bad = 1;

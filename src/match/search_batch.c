@@ -1,30 +1,11 @@
 /* The line format of `chokepoint search --batch` (see search.h). */
 #include "match/search.h"
 #include "core/error.h"
+#include "core/utf8.h"
 #include <string.h>
 
 static const char *const field_names[4] = {"name", "schema", "country", "dob"};
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, max U+10FFFF), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    size_t len;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0) len = 2, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000;
-    else return 0;
-    if (n < len) return 0;
-    unsigned cp = c & (0x7Fu >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
 
 /* Trims ASCII spaces at both ends of [*b, *e). */
 static void trim(const char *line, size_t *b, size_t *e) {
@@ -54,7 +35,7 @@ int cp_batch_parse_line(const char *line, size_t len, char *buf, size_t cap, cp_
             cp_error_set(err, CP_ERR_FORMAT, NULL, 0, (long)i, NULL, "NUL byte in line");
             return -1;
         }
-        size_t k = utf8_seq((const unsigned char *)line + i, len - i);
+        size_t k = (unsigned char)line[i] < 0x80 ? 1 : cp_utf8_seq_len(line + i, len - i);
         if (!k) {
             cp_error_set(err, CP_ERR_FORMAT, NULL, 0, (long)i, NULL, "invalid UTF-8");
             return -1;

@@ -1,5 +1,6 @@
 /* SWIFT MT (FIN) parser. Contract and sources in mt.h; mapping in
  * docs/formats/mt.md. */
+#include "core/utf8.h"
 #include "msg/mt.h"
 #include "core/error.h"
 #include <stdarg.h>
@@ -774,35 +775,6 @@ static int build(mt_msg *m, cp_request_list *out) {
     return 0;
 }
 
-/* Offset of the first byte of d[0..n) that does not start or continue a valid
- * UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points above
- * U+10FFFF), or n when all is valid. */
-static size_t utf8_bad(const char *d, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = (unsigned char)d[i];
-        size_t k;
-        unsigned cp;
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF) k = 1, cp = b & 0x1Fu;
-        else if (b >= 0xE0 && b <= 0xEF) k = 2, cp = b & 0x0Fu;
-        else if (b >= 0xF0 && b <= 0xF4) k = 3, cp = b & 0x07u;
-        else return i;
-        if (n - i <= k) return i;
-        for (size_t j = 1; j <= k; j++) {
-            unsigned char t = (unsigned char)d[i + j];
-            if ((t & 0xC0u) != 0x80u) return i;
-            cp = (cp << 6) | (t & 0x3Fu);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += k + 1;
-    }
-    return n;
-}
 
 /* Invalid UTF-8 in a field value: the bytes would be dropped when names are
  * normalized, so "MAD\xFFURO" would be screened as "MADURO"... or a name
@@ -813,7 +785,7 @@ static size_t utf8_bad(const char *d, size_t n) {
 static int check_utf8(mt_msg *m) {
     for (size_t i = 0; i < m->nf; i++) {
         const mt_field *f = &m->f[i];
-        size_t b = utf8_bad(m->d + f->voff, f->vlen);
+        size_t b = cp_utf8_invalid_at(m->d + f->voff, f->vlen);
         if (b < f->vlen)
             return warn(m, f->voff + b, f->tag, "invalid UTF-8 (byte 0x%02x) in field %s: screened without the invalid bytes",
                         (unsigned char)m->d[f->voff + b], f->tag);

@@ -1,5 +1,6 @@
 /* chokepoint serve: HTTP API on libmicrohttpd. Contracts in server.h,
  * endpoints in docs/server.md. */
+#include "core/utf8.h"
 #include "server/server.h"
 #include "server/static.h"
 #include "cases/audit.h"
@@ -306,36 +307,6 @@ typedef struct bad_arg {
     char what[160];
 } bad_arg;
 
-static int utf8_ok(const char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = (unsigned char)s[i];
-        size_t k;
-        uint32_t cp;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            k = 1, cp = b & 0x1Fu;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            k = 2, cp = b & 0x0Fu;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            k = 3, cp = b & 0x07u;
-        } else {
-            return 0;
-        }
-        if (n - i <= k) return 0;
-        for (size_t j = 1; j <= k; j++) {
-            unsigned char t = (unsigned char)s[i + j];
-            if ((t & 0xC0u) != 0x80u) return 0;
-            cp = (cp << 6) | (t & 0x3Fu);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
 
 static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                  const char *value, size_t value_size) {
@@ -343,7 +314,9 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     bad_arg *b = cls;
     const char *why = NULL;
     if (memchr(key, 0, key_size) || (value && memchr(value, 0, value_size))) why = "NUL byte (%00)";
-    else if (!utf8_ok(key, key_size) || (value && !utf8_ok(value, value_size))) why = "invalid UTF-8";
+    else if (cp_utf8_invalid_at(key, key_size) < key_size ||
+             (value && cp_utf8_invalid_at(value, value_size) < value_size))
+        why = "invalid UTF-8";
     if (!why) return MHD_YES;
     char name[64];
     size_t n = 0;
