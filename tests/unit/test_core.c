@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 
 static void csv_quotes_and_crlf(void **state) {
     (void)state;
@@ -72,6 +73,20 @@ static void sha256_known(void **state) {
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* RFC 3629 / Unicode table 3-7 boundaries, checked by hand. */
+static void utf8_validity(void **state) {
+    (void)state;
+    assert_int_equal(cp_utf8_invalid_at("Путин", 10), 10);               /* 5 x 2-byte Cyrillic */
+    assert_int_equal(cp_utf8_invalid_at("ab\xC0\xAF", 4), 2);           /* overlong '/' */
+    assert_int_equal(cp_utf8_invalid_at("\xE0\x9F\xBF", 3), 0);          /* overlong 3-byte */
+    assert_int_equal(cp_utf8_invalid_at("x\xED\xA0\x80", 4), 1);         /* UTF-16 surrogate D800 */
+    assert_int_equal(cp_utf8_invalid_at("\xF4\x90\x80\x80", 4), 0);     /* above U+10FFFF */
+    assert_int_equal(cp_utf8_invalid_at("\xF0\x9F\x98\x80!", 5), 5);    /* U+1F600 */
+    assert_int_equal(cp_utf8_invalid_at("\xE2\x82", 2), 0);              /* truncated */
+    assert_int_equal(cp_utf8_seq_len("\xEF\xBF\xBF", 3), 3);            /* U+FFFF */
+    assert_int_equal(cp_utf8_seq_len("A", 1), 0);
+}
+
 static void error_format(void **state) {
     (void)state;
     cp_error e;
@@ -84,7 +99,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_quotes_and_crlf), cmocka_unit_test(csv_broken_quoting),
         cmocka_unit_test(strmap_basic),        cmocka_unit_test(sha256_known),
-        cmocka_unit_test(error_format),
+        cmocka_unit_test(error_format), cmocka_unit_test(utf8_validity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
